@@ -1,0 +1,65 @@
+"""The `cuncun` command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from app.cli.calendar_cmds import calendar
+from engine.bootstrap import build_engine
+from engine.errors import DeployError
+from engine.schema import upgrade
+from engine.settings import Settings
+from engine.store import Store
+
+
+@click.group()
+def main() -> None:
+    """村村通 cuncun: workflow engine and tools."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (idempotent)."""
+    store = Store(Settings.from_env().database_url)
+    upgrade(store)
+    click.echo(f"schema is up to date on {store.engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--actor", default="system", help="Who deploys, for the audit trail.")
+def deploy(directory: str | None, actor: str) -> None:
+    """Deploy the .bpmn files of DIRECTORY (default: processes/); unchanged processes keep their version."""
+    settings = Settings.from_env()
+    engine = build_engine(settings)
+    try:
+        results = engine.deploy_directory(directory or settings.processes_dir, actor)
+    except DeployError as exc:
+        for finding in exc.findings:
+            click.echo(finding, err=True)
+        sys.exit(1)
+    for r in results:
+        click.echo(f"{r.process_id}: version {r.version_id} {'deployed' if r.created else 'unchanged'}")
+
+
+@main.command()
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between sweeps.")
+@click.option("--once", is_flag=True, help="Fire what is due now and exit.")
+def worker(interval: float, once: bool) -> None:
+    """Run the timer worker (APScheduler, its own process)."""
+    from engine.timers import fire_due_timers
+    from engine.worker import run_worker
+
+    engine = build_engine(Settings.from_env())
+    if once:
+        result = fire_due_timers(engine)
+        click.echo(f"fired={result.fired} failed={result.failed} conflicts={result.conflicts}")
+        return
+    run_worker(engine, interval)
+
+
+main.add_command(calendar)

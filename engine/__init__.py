@@ -1,0 +1,1 @@
+"""The cuncun workflow engine around SpiffWorkflow; never imports flask."""

@@ -1,0 +1,19 @@
+"""Assemble an engine from settings: the one place that wires store, clock, calendar and forms."""
+
+from __future__ import annotations
+
+from engine.clock import Clock, system_clock
+from engine.forms import FormRegistry
+from engine.runtime import Engine
+from engine.settings import Settings
+from engine.store import Store
+
+
+def build_engine(settings: Settings, *, store: Store | None = None, clock: Clock = system_clock) -> Engine:
+    """Return an engine on the settings' database (or the given store)."""
+    return Engine(
+        store or Store(settings.database_url),
+        clock=clock,
+        close_of_business=settings.close_of_business,
+        forms=FormRegistry(settings.forms_dir),
+    )

@@ -1,0 +1,116 @@
+"""Keep the inbox and timer tables in step with an instance's workflow, in the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.models import InboxTask, ProcessInstance, Timer
+from engine.script_env import parse_moment
+
+DEFAULT_ROLE = "clerk"
+
+
+def candidate_role(task: Task) -> str:
+    """Return the role a user task is offered to (the spiffworkflow property `candidate_role`)."""
+    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+    return props.get("candidate_role", DEFAULT_ROLE)
+
+
+def task_title(task: Task) -> str:
+    """Return a user task's display name."""
+    return task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    """Return the user tasks waiting for a person."""
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def _timer_due(task: Task) -> datetime | None:
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    if isinstance(task.task_spec.event_definition, CycleTimerEventDefinition):
+        value = value.get("next") if isinstance(value, dict) else None
+    return parse_moment(value) if value else None
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[Task, datetime]]:
+    """Return the waiting timer tasks with the moment each comes due."""
+    timers = {}
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition):
+            due = _timer_due(task)
+            if due is not None:
+                timers[str(task.id)] = (task, due)
+    return timers
+
+
+@dataclass(frozen=True)
+class FiredTimer:
+    """A timer that fired since the last save."""
+
+    task_id: str
+    bpmn_id: str
+    is_deadline: bool
+
+
+def sync_timers(
+    session: Session, row: ProcessInstance, workflow: BpmnWorkflow, deadline_timer_id: str | None
+) -> list[FiredTimer]:
+    """Upsert waiting timers, drop finished ones, and report those that fired."""
+    current = waiting_timers(workflow)
+    stored = {t.task_id: t for t in session.scalars(select(Timer).where(Timer.instance_id == row.id))}
+    fired = []
+    for task_id, timer in stored.items():
+        if task_id in current:
+            continue
+        task = workflow.get_task_from_id(UUID(task_id))
+        if task is not None and task.state == TaskState.COMPLETED:
+            fired.append(FiredTimer(task_id, timer.bpmn_id, timer.is_deadline))
+        session.delete(timer)
+    for task_id, (task, due) in current.items():
+        timer = stored.get(task_id)
+        if timer is None:
+            bpmn_id = task.task_spec.bpmn_id
+            session.add(Timer(instance_id=row.id, task_id=task_id, bpmn_id=bpmn_id, due_at=due,
+                              is_deadline=bpmn_id == deadline_timer_id))
+        elif timer.due_at != due:
+            timer.due_at = due
+            timer.failed = False
+    return fired
+
+
+def sync_inbox(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> None:
+    """Make the instance's inbox rows exactly its ready user tasks; keep assignees of tasks still open."""
+    ready = {str(t.id): t for t in ready_user_tasks(workflow)}
+    stored = set(session.scalars(select(InboxTask.task_id).where(InboxTask.instance_id == row.id)))
+    gone = stored - set(ready)
+    if gone:
+        session.execute(delete(InboxTask).where(InboxTask.task_id.in_(gone)))
+    for task_id in set(ready) - stored:
+        task = ready[task_id]
+        session.add(InboxTask(
+            instance_id=row.id, task_id=task_id, bpmn_id=task.task_spec.bpmn_id, title=task_title(task),
+            candidate_role=candidate_role(task), point_code=row.point_code, town_code=row.town_code,
+            created_at=now, due_at=row.due_at, overdue=row.overdue,
+        ))
+    if stored & set(ready):
+        session.execute(
+            update(InboxTask).where(InboxTask.instance_id == row.id)
+            .values(due_at=row.due_at, overdue=row.overdue)
+        )
+

@@ -1,0 +1,290 @@
+"""The engine: start cases, work user tasks, fire timers; every change persisted in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit
+from engine.calendar_service import CalendarService
+from engine.clock import CHINA, Clock, china_iso, system_clock
+from engine.deploy import DeployResult, current_version, deploy_parsed, read_directory
+from engine.errors import ConflictError, FormInvalid, NotFound, TaskStateError
+from engine.forms import FormRegistry, validate
+from engine.models import InboxTask, ProcessInstance, ProcessVersion, Timer
+from engine.projection import sync_inbox, sync_timers
+from engine.script_env import build_helpers, make_script_engine
+from engine.specs import parse_files, spec_from_json
+from engine.spiff_clock import spiff_clock
+from engine.state import dump_state, load_state
+from engine.store import Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    """The business context a case starts with."""
+
+    point_code: str | None = None
+    town_code: str | None = None
+    item_code: str | None = None
+    applicant_id_number: str | None = None
+    applicant_name: str | None = None
+    channel: str = "counter"
+
+
+class Engine:
+    """Run BPMN cases on a store; handed its clock, calendar and forms, never reads web config."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock = system_clock,
+        close_of_business: time = time(17, 30),
+        forms: FormRegistry | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.calendar = CalendarService(store, close_of_business)
+        self.forms = forms
+        self.helpers = build_helpers(self.calendar.current, clock)
+        self.script_engine = make_script_engine(self.calendar.current, clock)
+        self._specs: dict[int, tuple] = {}
+
+    # -- deploying ---------------------------------------------------------------------------
+    def deploy_files(self, contents: Mapping[str, bytes], actor: str) -> list[DeployResult]:
+        """Check and deploy a set of BPMN files; raise DeployError and change nothing if any is bad."""
+        sample = {"accepted_at": china_iso(self.clock())}
+        parsed = parse_files(contents, self.helpers, sample)
+        with self.store.session(write=True) as session:
+            return deploy_parsed(session, parsed, actor=actor, now=self.clock())
+
+    def deploy_directory(self, directory: str | Path, actor: str = SYSTEM) -> list[DeployResult]:
+        """Deploy every .bpmn file of a directory."""
+        return self.deploy_files(read_directory(directory), actor)
+
+    # -- instances ---------------------------------------------------------------------------
+    def start_case(
+        self,
+        process_id: str,
+        context: CaseContext,
+        *,
+        actor: str,
+        data: Mapping[str, Any] | None = None,
+        request_key: str | None = None,
+    ) -> int:
+        """Start a case on the process's current version and run it to its first wait; return its id."""
+        try:
+            return self._start(process_id, context, actor, dict(data or {}), request_key)
+        except IntegrityError:
+            if request_key is None:
+                raise
+            existing = self._by_request_key(request_key)  # a double click raced us: same case
+            if existing is None:
+                raise
+            return existing
+
+    def _by_request_key(self, key: str) -> int | None:
+        with self.store.session() as session:
+            return session.scalar(select(ProcessInstance.id).where(ProcessInstance.request_key == key))
+
+    def _start(self, process_id, context: CaseContext, actor, data, request_key) -> int:
+        now = self.clock()
+        with self.store.session(write=True) as session, spiff_clock(self.clock):
+            if request_key:
+                found = session.scalar(select(ProcessInstance.id).where(ProcessInstance.request_key == request_key))
+                if found is not None:
+                    return found
+            version = current_version(session, process_id)
+            if version is None:
+                raise NotFound("没有找到该流程。", f"process {process_id} is not deployed")
+            due = self.calendar.current().due(now, version.limit_days) if version.limit_days is not None else None
+            row = ProcessInstance(
+                request_key=request_key, version_id=version.id, process_id=process_id,
+                item_code=context.item_code, point_code=context.point_code, town_code=context.town_code,
+                applicant_id_number=context.applicant_id_number, applicant_name=context.applicant_name,
+                channel=context.channel, status="running", state="", accepted_at=now,
+                limit_days=version.limit_days, due_at=due.at if due else None,
+                due_provisional=due.provisional if due else False, created_by=actor,
+                created_at=now, updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            row.case_no = f"QS{now.astimezone(CHINA):%Y%m%d}{row.id:06d}"
+            spec, subs = self._spec(session, version.id)
+            workflow = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
+            start_data = {
+                "accepted_at": china_iso(now), "case_no": row.case_no, **data,
+                **{k: v for k, v in vars(context).items() if v is not None},
+            }
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.set_data(**start_data)
+            audit.record(session, at=now, actor=actor, action="start", instance_id=row.id,
+                         point_code=row.point_code, process_id=process_id, version_id=version.id,
+                         case_no=row.case_no)
+            self._run_steps(session, row, workflow, actor)
+            self._save(session, row, workflow)
+            return row.id
+
+    def _spec(self, session: Session, version_id: int) -> tuple:
+        cached = self._specs.get(version_id)
+        if cached is None:
+            text = session.scalar(select(ProcessVersion.spec_json).where(ProcessVersion.id == version_id))
+            cached = self._specs[version_id] = spec_from_json(text)
+        return cached
+
+    def load_workflow(self, session: Session, row: ProcessInstance) -> BpmnWorkflow:
+        """Restore an instance's workflow with our script engine attached."""
+        spec, subs = self._spec(session, row.version_id)
+        return load_state(row.state, spec, subs, self.script_engine)
+
+    def apply(self, session: Session, row: ProcessInstance,
+              change: Callable[[Session, ProcessInstance, BpmnWorkflow], T]) -> T:
+        """Restore the instance, apply `change`, and save state and projections in the caller's transaction."""
+        workflow = self.load_workflow(session, row)
+        with spiff_clock(self.clock):
+            result = change(session, row, workflow)
+            self._save(session, row, workflow)
+        return result
+
+    def mutate(self, instance_id: int, change: Callable[[Session, ProcessInstance, BpmnWorkflow], T],
+               expected_version: int | None = None) -> T:
+        """Apply `change` in its own transaction; a concurrent save surfaces as ConflictError."""
+        try:
+            with self.store.session(write=True) as session:
+                row = session.get(ProcessInstance, instance_id)
+                if row is None:
+                    raise NotFound("没有找到该案件。", f"instance {instance_id} not found")
+                if expected_version is not None and row.lock_version != expected_version:
+                    raise ConflictError("案件已被他人更新，请刷新后重试。", f"instance {instance_id} version moved")
+                return self.apply(session, row, change)
+        except StaleDataError as exc:
+            raise ConflictError("案件已被他人更新，请刷新后重试。", f"instance {instance_id}: {exc}") from exc
+
+    def _run_steps(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, actor: str) -> bool:
+        """Run engine steps; a failing expression parks the case as an error instead of losing work."""
+        try:
+            workflow.do_engine_steps()
+        except Exception as exc:  # any failure inside a script, condition or timer expression
+            log.warning("instance %s parked: %s", row.id, exc)
+            row.status, row.error_message = "error", str(exc)
+            audit.record(session, at=self.clock(), actor=actor, action="error", instance_id=row.id,
+                         point_code=row.point_code, message=str(exc))
+            return False
+        if row.status == "error":
+            row.status, row.error_message = "running", None
+        return True
+
+    def _save(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
+        now = self.clock()
+        version = session.get(ProcessVersion, row.version_id)
+        for fired in sync_timers(session, row, workflow, version.deadline_timer_id):
+            if fired.is_deadline and not row.overdue:
+                row.overdue = True
+            audit.record(session, at=now, actor="system:timer", action="timer_fired", instance_id=row.id,
+                         point_code=row.point_code, bpmn_id=fired.bpmn_id, deadline=fired.is_deadline)
+        if workflow.completed and row.status != "completed":
+            row.status, row.completed_at = "completed", now
+            audit.record(session, at=now, actor=SYSTEM, action="complete_case", instance_id=row.id,
+                         point_code=row.point_code)
+        row.state = dump_state(workflow)
+        row.updated_at = now
+        sync_inbox(session, row, workflow, now)
+
+    # -- user tasks --------------------------------------------------------------------------
+    def _inbox_row(self, session: Session, task_id: str) -> InboxTask:
+        row = session.scalar(select(InboxTask).where(InboxTask.task_id == task_id))
+        if row is None:
+            raise TaskStateError("该任务已办结或不存在，请刷新。", f"task {task_id} is not open")
+        return row
+
+    def claim(self, task_id: str, actor: str) -> None:
+        """Take an open task for oneself; fail if someone else holds it."""
+        self._set_assignee(task_id, actor, expect=None, action="claim")
+
+    def unclaim(self, task_id: str, actor: str) -> None:
+        """Give a task one holds back to the queue."""
+        self._set_assignee(task_id, None, expect=actor, action="unclaim")
+
+    def _set_assignee(self, task_id: str, assignee: str | None, *, expect: str | None, action: str) -> None:
+        with self.store.session(write=True) as session:
+            inbox = self._inbox_row(session, task_id)
+            changed = session.execute(
+                update(InboxTask).where(InboxTask.task_id == task_id,
+                                        InboxTask.assignee.is_(None) if expect is None
+                                        else InboxTask.assignee == expect)
+                .values(assignee=assignee)
+            ).rowcount
+            if not changed:
+                holder = inbox.assignee
+                raise TaskStateError(f"该任务已由 {holder} 认领。" if holder else "该任务尚未被认领。",
+                                     f"{action} refused: task {task_id} held by {holder}")
+            audit.record(session, at=self.clock(), actor=assignee or expect, action=action,
+                         instance_id=inbox.instance_id, task_id=task_id, point_code=inbox.point_code)
+
+    def complete(self, task_id: str, actor: str, submitted: Mapping[str, Any],
+                 expected_version: int | None = None) -> ProcessInstance:
+        """Validate a user task's form, complete it and run the case on; return the saved instance row."""
+        with self.store.session() as session:
+            inbox = self._inbox_row(session, task_id)
+        if inbox.assignee not in (None, actor):
+            raise TaskStateError(f"该任务已由 {inbox.assignee} 认领。", f"task {task_id} held by {inbox.assignee}")
+
+        def change(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> ProcessInstance:
+            task = workflow.get_task_from_id(UUID(task_id))
+            if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+                raise TaskStateError("该任务已办结或不存在，请刷新。", f"task {task_id} not ready")
+            data = dict(submitted)
+            form = self.forms.get(task.task_spec.bpmn_id) if self.forms else None
+            if form is not None:
+                result = validate(form, submitted, task.data)
+                if result.errors:
+                    raise FormInvalid(result.errors)
+                data = result.data
+            task.set_data(**data)
+            task.run()
+            audit.record(session, at=self.clock(), actor=actor, action="complete_task", instance_id=row.id,
+                         task_id=task_id, point_code=row.point_code, bpmn_id=task.task_spec.bpmn_id,
+                         fields=sorted(data))
+            self._run_steps(session, row, workflow, actor)
+            return row
+
+        return self.mutate(inbox.instance_id, change, expected_version)
+
+    def retry(self, instance_id: int, actor: str) -> bool:
+        """Re-run the failed steps of a parked case after its cause is fixed; return whether it runs again."""
+
+        def change(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> bool:
+            audit.record(session, at=self.clock(), actor=actor, action="retry", instance_id=row.id,
+                         point_code=row.point_code, message=row.error_message)
+            session.execute(update(Timer).where(Timer.instance_id == row.id).values(failed=False))
+            try:
+                for task in workflow.get_tasks(state=TaskState.ERROR):
+                    task.run()
+            except Exception as exc:
+                row.status, row.error_message = "error", str(exc)
+                return False
+            return self._run_steps(session, row, workflow, actor)
+
+        return self.mutate(instance_id, change)
+
+    def due_soon_cutoff(self, now: datetime | None = None) -> datetime:
+        """Return the end of the next working day: tasks due before it are "due within a working day"."""
+        return self.calendar.current().next_working_day_end(now or self.clock())
+

@@ -1,0 +1,40 @@
+"""The timer worker: APScheduler in its own process, sweeping for due timers every interval."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from engine.runtime import Engine
+from engine.timers import fire_due_timers
+
+log = logging.getLogger("cuncun.worker")
+
+
+def worker_name() -> str:
+    """Name this worker by host and process, for logs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def sweep(engine: Engine) -> None:
+    """Fire what is due now; log only when something happened."""
+    result = fire_due_timers(engine)
+    if result.fired or result.failed or result.conflicts:
+        log.info("%s fired=%d failed=%d conflicts=%d", worker_name(), result.fired, result.failed,
+                 result.conflicts)
+
+
+def run_worker(engine: Engine, interval: float = 1.0) -> None:
+    """Sweep at once (timers that came due while no worker ran), then every `interval` seconds."""
+    scheduler = BlockingScheduler(timezone="Asia/Shanghai")
+    # One sweep at a time per process; several processes are safe thanks to the claim in timers.py.
+    scheduler.add_job(sweep, "interval", args=[engine], seconds=interval, max_instances=1, coalesce=True,
+                      next_run_time=engine.clock())
+    log.info("worker %s started, sweeping every %.1fs", worker_name(), interval)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        log.info("worker %s stopped", worker_name())
