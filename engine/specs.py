@@ -12,7 +12,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.errors import DeployError
@@ -57,7 +57,8 @@ def _read_xml(filename: str, content: bytes) -> etree._ElementTree:
 def _finding(exc: ValidationException, fallback_file: str) -> str:
     where = exc.file_name or fallback_file
     element = f" element {exc.id}:" if getattr(exc, "id", "") else ""
-    return f"{where}:{exc.line_number or '?'}:{element} {exc}"
+    message = str(exc).replace(f"{{{BPMN_NS}}}", "bpmn:").strip()
+    return f"{where}:{exc.line_number or '?'}:{element} {message}"
 
 
 def _process_of(element: etree._Element) -> str | None:
@@ -100,7 +101,7 @@ def parse_files(
     contents: Mapping[str, bytes], helpers: Mapping[str, Callable[..., Any]], sample: Mapping[str, Any]
 ) -> dict[str, ParsedProcess]:
     """Parse and check a set of files that together resolve every call activity; raise DeployError."""
-    parser = SpiffBpmnParser()
+    parser = SpiffBpmnParser(validator=VALIDATOR)  # XSD validation, with the spiffworkflow extensions
     findings: list[str] = []
     trees: dict[str, etree._ElementTree] = {}
     deadlines: dict[str, list[tuple[str, int]]] = {}
@@ -122,6 +123,14 @@ def parse_files(
         raise DeployError(findings)
 
     files_of = {pid: p.filename for pid, p in parser.process_parsers.items()}
+    for filename, tree in trees.items():
+        for call in tree.iterfind(".//bpmn:callActivity", NS):
+            target = call.get("calledElement")
+            if target not in files_of:
+                findings.append(f"{filename}:{call.sourceline}: element {call.get('id')}: calls process "
+                                f"{target!r}, which is in none of the files; add its file or fix calledElement")
+    if findings:
+        raise DeployError(findings)
     parsed: dict[str, ParsedProcess] = {}
     for process_id in parser.get_process_ids():
         filename = files_of[process_id]

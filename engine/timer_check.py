@@ -68,6 +68,12 @@ def check_timer(
         if ISO_LIKE.match(expr):
             return f"unquoted ISO 8601 value; {_quote_fix(expr)}"
         return f"not a Python expression ({exc.msg}); FEEL is not supported, write Python"
+    known = set(helpers) | set(dir(builtins))
+    calls = sorted({n.func.id for n in ast.walk(tree)
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id not in known})
+    if calls:  # task data is JSON, so an unknown callable is never data: likely FEEL or a typo
+        return (f"calls {calls[0]}(), which is not a helper (FEEL functions are not supported); "
+                f"helpers: {', '.join(sorted(helpers))}")
     unknown = _free_names(tree) - set(helpers) - set(CASE_CONTEXT_KEYS)
     iso_names = sorted(n for n in unknown if ISO_LIKE.match(n))
     if iso_names:
