@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
@@ -15,6 +13,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from engine.models import InboxTask, ProcessInstance, Timer
 from engine.script_env import parse_moment
@@ -79,7 +79,7 @@ def sync_timers(
         if task_id in current:
             continue
         task = workflow.get_task_from_id(UUID(task_id))
-        if task is not None and task.state == TaskState.COMPLETED:
+        if task is not None and task.state != TaskState.CANCELLED:
             fired.append(FiredTimer(task_id, timer.bpmn_id, timer.is_deadline))
         session.delete(timer)
     for task_id, (task, due) in current.items():

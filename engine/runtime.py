@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
 from engine.calendar_service import CalendarService
@@ -180,6 +180,8 @@ class Engine:
     def _run_steps(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, actor: str) -> bool:
         """Run engine steps; a failing expression parks the case as an error instead of losing work."""
         try:
+            # Timers that came due before this step fire first, so their branches run in this step too.
+            workflow.refresh_timers()
             workflow.do_engine_steps()
         except Exception as exc:  # any failure inside a script, condition or timer expression
             log.warning("instance %s parked: %s", row.id, exc)

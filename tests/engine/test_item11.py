@@ -137,7 +137,8 @@ def test_deadline_marks_overdue_and_supervisor_task_while_clerk_finishes(engine,
     do(engine, case, "item11_review", {"decision": "approve"}, actor="reviewer1")
     do(engine, case, "item11_notify", {"notify_method": "sms"})
     assert instance(store, case).status == "running"  # the supervisor has not recorded yet
-    do(engine, case, "supervise_overdue", {"overdue_reason": "申请人补件延迟", "supervise_action": "已约谈经办人"}, "sup1")
+    supervision = {"overdue_reason": "申请人补件延迟", "supervise_action": "已约谈经办人"}
+    do(engine, case, "supervise_overdue", supervision, "sup1")
     assert instance(store, case).status == "completed"
 
 

@@ -1,0 +1,91 @@
+"""Two saves racing on one instance: one wins, the other gets a clear conflict; never a lost update."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.errors import ConflictError, TaskStateError
+from engine.forms import FormRegistry
+from engine.models import AuditEvent, InboxTask, ProcessInstance
+from engine.runtime import CaseContext, Engine
+from engine.store import Store
+from tests.conftest import FORMS
+
+ACCEPT = {"unemployment_date": "2026-11-01", "unemployment_reason": "contract_expired",
+          "contact_phone": "13800138000"}
+
+
+def first_task(store, case) -> str:
+    with store.session() as s:
+        return s.scalar(select(InboxTask.task_id).where(InboxTask.instance_id == case))
+
+
+def start(engine) -> int:
+    return engine.start_case("item_11_unemployment_registration", CaseContext(point_code="P1"), actor="c")
+
+
+def completions(store, case) -> int:
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.instance_id == case, AuditEvent.action == "complete_task"))
+
+
+def test_stale_expected_version_is_a_conflict(engine, store):
+    case = start(engine)
+    with store.session() as s:
+        seen = s.get(ProcessInstance, case).lock_version
+    engine.claim(first_task(store, case), "clerk1")  # claiming does not change the case
+    engine.complete(first_task(store, case), "clerk1", ACCEPT, expected_version=seen)
+    next_task = first_task(store, case)
+    with pytest.raises(ConflictError) as err:
+        engine.complete(next_task, "clerk2", {"materials_received": []}, expected_version=seen)
+    assert "已被他人更新" in err.value.message
+    assert first_task(store, case) == next_task
+
+
+def test_two_clerks_completing_the_same_task_at_once(engine, store, clock):
+    case = start(engine)
+    task_id = first_task(store, case)
+    other = Engine(Store(store.url), clock=clock, forms=FormRegistry(FORMS))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def complete(eng, actor):
+        barrier.wait()
+        try:
+            eng.complete(task_id, actor, ACCEPT)
+            outcomes.append("ok")
+        except (ConflictError, TaskStateError) as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=complete, args=(e, a)) for e, a in ((engine, "c1"), (other, "c2"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    other.store.dispose()
+    assert sorted(outcomes)[0] in ("ConflictError", "TaskStateError") and outcomes.count("ok") == 1
+    assert completions(store, case) == 1
+
+
+def test_concurrent_save_between_load_and_save_raises_conflict(engine, store, clock):
+    if store.is_sqlite:
+        pytest.skip("SQLite write sessions hold the database lock from BEGIN IMMEDIATE, so no save can interleave")
+    case = start(engine)
+    task_id = first_task(store, case)
+    other = Engine(Store(store.url), clock=clock, forms=FormRegistry(FORMS))
+
+    def change(session, row, workflow):
+        other.complete(task_id, "clerk2", ACCEPT)  # commits while this transaction holds the old version
+        workflow.data["touched"] = True
+
+    with pytest.raises(ConflictError):
+        engine.mutate(case, change)
+    other.store.dispose()
+    assert completions(store, case) == 1
+    with store.session() as s:
+        state = s.get(ProcessInstance, case).state
+    assert '"touched"' not in state
