@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine.clock import Clock, system_clock
 from engine.forms import FormRegistry
 from engine.runtime import Engine
+from engine.script_env import RESERVED_NAMES
 from engine.settings import Settings
 from engine.store import Store
 
@@ -15,5 +16,5 @@ def build_engine(settings: Settings, *, store: Store | None = None, clock: Clock
         store or Store(settings.database_url),
         clock=clock,
         close_of_business=settings.close_of_business,
-        forms=FormRegistry(settings.forms_dir),
+        forms=FormRegistry(settings.forms_dir, reserved=RESERVED_NAMES),
     )

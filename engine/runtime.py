@@ -255,7 +255,7 @@ class Engine:
             data = dict(submitted)
             form = self.forms.get(task.task_spec.bpmn_id) if self.forms else None
             if form is not None:
-                result = validate(form, submitted, task.data)
+                result = validate(form, submitted, task.data, today=self.clock().astimezone(CHINA).date())
                 if result.errors:
                     raise FormInvalid(result.errors)
                 data = result.data

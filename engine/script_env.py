@@ -70,6 +70,11 @@ def build_helpers(calendar: CalendarProvider, clock: Clock) -> dict[str, Callabl
     }
 
 
+# A task-data key named like a helper would make Spiff raise, so form fields may not take these names.
+HELPER_NAMES = tuple(build_helpers(lambda: None, lambda: None))
+RESERVED_NAMES = CASE_CONTEXT_KEYS + HELPER_NAMES
+
+
 def make_script_engine(calendar: CalendarProvider, clock: Clock) -> PythonScriptEngine:
     """Build the Spiff script engine whose environment holds our helpers."""
     return PythonScriptEngine(environment=TaskDataEnvironment(build_helpers(calendar, clock)))

@@ -14,6 +14,7 @@ from engine.forms import FormRegistry
 from engine.models import Base
 from engine.runtime import Engine
 from engine.schema import upgrade
+from engine.script_env import RESERVED_NAMES
 from engine.settings import ROOT
 from engine.store import Store
 
@@ -62,6 +63,6 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def engine(store, clock) -> Engine:
     """An engine with the project's processes and forms deployed."""
-    engine = Engine(store, clock=clock, forms=FormRegistry(FORMS))
+    engine = Engine(store, clock=clock, forms=FormRegistry(FORMS, reserved=RESERVED_NAMES))
     engine.deploy_directory(PROCESSES, actor="test")
     return engine

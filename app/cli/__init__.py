@@ -7,8 +7,9 @@ import sys
 
 import click
 
-from app.cli.calendar_cmds import calendar
+from app.cli.calendar_cmds import AFTER_LOAD, calendar
 from engine.bootstrap import build_engine
+from engine.deadlines import recompute_provisional_deadlines
 from engine.errors import DeployError
 from engine.schema import upgrade
 from engine.settings import Settings
@@ -62,4 +63,11 @@ def worker(interval: float, once: bool) -> None:
     run_worker(engine, interval)
 
 
+def _recompute_after_load(store: Store, year: int) -> str:
+    """Recompute provisional deadlines of open cases now that a year's schedule is known."""
+    examined, changed = recompute_provisional_deadlines(build_engine(Settings.from_env(), store=store))
+    return f"recomputed provisional deadlines after loading {year}: {examined} open cases, {changed} changed"
+
+
+AFTER_LOAD.append(_recompute_after_load)
 main.add_command(calendar)

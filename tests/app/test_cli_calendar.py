@@ -9,20 +9,17 @@ from click.testing import CliRunner
 
 from app.cli import calendar_cmds
 from engine.calendar.schedule_store import loaded_years, parse_schedule_csv
-from engine.models import Base, CalendarYear
+from engine.models import CalendarYear
 from engine.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "calendar"
 
 
 @pytest.fixture()
-def calendar_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    """A fresh SQLite store with the tables, handed to the commands (swap for the shared fixture later)."""
-    store = Store("sqlite:///" + str(tmp_path / "t.db"))
-    Base.metadata.create_all(store.engine)
+def calendar_store(store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """The shared migrated test database, handed to the commands."""
     monkeypatch.setattr(calendar_cmds, "get_store", lambda: store)
-    yield store
-    store.dispose()
+    return store
 
 
 def run(*args: str):
@@ -79,7 +76,9 @@ def test_load_then_due_changes(calendar_store: Store) -> None:
     )
     result = run("load", str(DATA / "hypothetical_2027.csv"), "--actor", "王管理员")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Loaded 2027 from hypothetical_2027.csv: 28 holidays, 4 make-up workdays.\n"
+    loaded, recomputed = result.stdout.splitlines()
+    assert loaded == "Loaded 2027 from hypothetical_2027.csv: 28 holidays, 4 make-up workdays."
+    assert recomputed == "recomputed provisional deadlines after loading 2027: 0 open cases, 0 changed"
     assert result.stderr == ""  # every statutory day is listed: no warnings
     with calendar_store.session() as s:
         assert s.get(CalendarYear, 2027).loaded_by == "王管理员"

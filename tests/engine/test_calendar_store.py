@@ -17,7 +17,7 @@ from engine.calendar.schedule_store import (
     parse_schedule_csv,
 )
 from engine.calendar.working import WorkingCalendar
-from engine.models import AuditEvent, Base, CalendarDay, CalendarYear
+from engine.models import AuditEvent, CalendarDay, CalendarYear
 from engine.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "calendar"
@@ -26,12 +26,9 @@ CST = timezone(timedelta(hours=8))
 
 
 @pytest.fixture()
-def calendar_store(tmp_path: Path) -> Store:
-    """A fresh SQLite store with the tables (swap for the shared migrated fixture later)."""
-    store = Store("sqlite:///" + str(tmp_path / "t.db"))
-    Base.metadata.create_all(store.engine)
-    yield store
-    store.dispose()
+def calendar_store(store: Store) -> Store:
+    """The shared migrated test database (SQLite, or PostgreSQL under DATABASE_URL)."""
+    return store
 
 
 def _read(name: str) -> Schedule:
