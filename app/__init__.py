@@ -1,0 +1,48 @@
+"""The cuncun web application."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+from engine.bootstrap import build_engine
+from engine.settings import Settings
+from engine.store import Store
+
+csrf = CSRFProtect()
+
+
+def _secret_key(instance_path: str) -> str:
+    """Return CUNCUN_SECRET_KEY, or a key kept in the instance folder so sessions survive restarts."""
+    key = os.environ.get("CUNCUN_SECRET_KEY")
+    if key:
+        return key
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app; `test_config` may carry SETTINGS, STORE and CLOCK for tests."""
+    app = Flask(__name__, instance_relative_config=True)
+    config = test_config or {}
+    app.config.from_mapping(SECRET_KEY=config.get("SECRET_KEY") or _secret_key(app.instance_path))
+    app.config.update(config)
+    settings = config.get("SETTINGS") or Settings.from_env()
+    store = config.get("STORE") or Store(settings.database_url)
+    kwargs = {"clock": config["CLOCK"]} if "CLOCK" in config else {}
+    app.extensions["cuncun.engine"] = build_engine(settings, store=store, **kwargs)
+    csrf.init_app(app)
+
+    from app import filters, home
+
+    filters.init_app(app)
+
+    app.register_blueprint(home.bp)
+    return app

@@ -95,12 +95,13 @@ class Engine:
         except IntegrityError:
             if request_key is None:
                 raise
-            existing = self._by_request_key(request_key)  # a double click raced us: same case
+            existing = self.case_by_request_key(request_key)  # a double click raced us: same case
             if existing is None:
                 raise
             return existing
 
-    def _by_request_key(self, key: str) -> int | None:
+    def case_by_request_key(self, key: str) -> int | None:
+        """Return the case started with this request key, if any."""
         with self.store.session() as session:
             return session.scalar(select(ProcessInstance.id).where(ProcessInstance.request_key == key))
 

@@ -63,6 +63,19 @@ def worker(interval: float, once: bool) -> None:
     run_worker(engine, interval)
 
 
+@main.command()
+def demo() -> None:
+    """Create the schema, deploy processes/ and start the demo cases (idempotent)."""
+    from app.demo import seed_demo
+
+    settings = Settings.from_env()
+    engine = build_engine(settings)
+    upgrade(engine.store)
+    engine.deploy_directory(settings.processes_dir, "demo")
+    cases = seed_demo(engine)
+    click.echo(f"demo data ready: {len(cases)} item 11 cases")
+
+
 def _recompute_after_load(store: Store, year: int) -> str:
     """Recompute provisional deadlines of open cases now that a year's schedule is known."""
     examined, changed = recompute_provisional_deadlines(build_engine(Settings.from_env(), store=store))
