@@ -29,6 +29,7 @@ def sweep(engine: Engine) -> None:
 
 def run_worker(engine: Engine, interval: float = 1.0) -> None:
     """Sweep at once (timers that came due while no worker ran), then every `interval` seconds."""
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per sweep would drown the log
     scheduler = BlockingScheduler(timezone="Asia/Shanghai")
     # One sweep at a time per process; several processes are safe thanks to the claim in timers.py.
     scheduler.add_job(sweep, "interval", args=[engine], seconds=interval, max_instances=1, coalesce=True,
