@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 
-from engine.models import ProcessInstance, ProcessVersion, Timer
+from engine.models import InboxTask, ProcessInstance, ProcessVersion, Timer
 from engine.store import Store
 
 
@@ -55,3 +56,33 @@ def overview(store: Store) -> Overview:
                        *open_by_process.get(v.process_id, (0, 0))) for v in versions]
     return Overview(rows, by_status.get("running", 0), by_status.get("completed", 0),
                     by_status.get("error", 0), timers, next_due)
+
+
+def open_tasks(
+    store: Store,
+    *,
+    roles: Iterable[str] | None = None,
+    point_code: str | None = None,
+    town_code: str | None = None,
+    assignee: str | None = None,
+    unassigned: bool = False,
+    instance_id: int | None = None,
+    limit: int = 200,
+) -> list[InboxTask]:
+    """List open user tasks from the inbox projection, soonest due first."""
+    query = select(InboxTask)
+    if roles is not None:
+        query = query.where(InboxTask.candidate_role.in_(list(roles)))
+    if point_code is not None:
+        query = query.where(InboxTask.point_code == point_code)
+    if town_code is not None:
+        query = query.where(InboxTask.town_code == town_code)
+    if assignee is not None:
+        query = query.where(InboxTask.assignee == assignee)
+    if unassigned:
+        query = query.where(InboxTask.assignee.is_(None))
+    if instance_id is not None:
+        query = query.where(InboxTask.instance_id == instance_id)
+    query = query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at, InboxTask.id).limit(limit)
+    with store.session() as s:
+        return list(s.scalars(query))
