@@ -36,6 +36,10 @@ T = TypeVar("T")
 SYSTEM = "system"
 
 
+def _request_case(session: Session, key: str) -> int | None:
+    return session.scalar(select(ProcessInstance.id).where(ProcessInstance.request_key == key))
+
+
 @dataclass(frozen=True)
 class CaseContext:
     """The business context a case starts with."""
@@ -64,7 +68,7 @@ class Engine:
         self.calendar = CalendarService(store, close_of_business)
         self.forms = forms
         self.helpers = build_helpers(self.calendar.current, clock)
-        self.script_engine = make_script_engine(self.calendar.current, clock)
+        self.script_engine = make_script_engine(self.helpers)
         self._specs: dict[int, tuple] = {}
 
     # -- deploying ---------------------------------------------------------------------------
@@ -103,15 +107,14 @@ class Engine:
     def case_by_request_key(self, key: str) -> int | None:
         """Return the case started with this request key, if any."""
         with self.store.session() as session:
-            return session.scalar(select(ProcessInstance.id).where(ProcessInstance.request_key == key))
+            return _request_case(session, key)
 
     def _start(self, process_id, context: CaseContext, actor, data, request_key) -> int:
         now = self.clock()
         with self.store.session(write=True) as session, spiff_clock(self.clock):
-            if request_key:
-                found = session.scalar(select(ProcessInstance.id).where(ProcessInstance.request_key == request_key))
-                if found is not None:
-                    return found
+            found = _request_case(session, request_key) if request_key else None
+            if found is not None:
+                return found
             version = current_version(session, process_id)
             if version is None:
                 raise NotFound("没有找到该流程。", f"process {process_id} is not deployed")

@@ -75,6 +75,6 @@ HELPER_NAMES = tuple(build_helpers(lambda: None, lambda: None))
 RESERVED_NAMES = CASE_CONTEXT_KEYS + HELPER_NAMES
 
 
-def make_script_engine(calendar: CalendarProvider, clock: Clock) -> PythonScriptEngine:
+def make_script_engine(helpers: dict[str, Callable[..., Any]]) -> PythonScriptEngine:
     """Build the Spiff script engine whose environment holds our helpers."""
-    return PythonScriptEngine(environment=TaskDataEnvironment(build_helpers(calendar, clock)))
+    return PythonScriptEngine(environment=TaskDataEnvironment(dict(helpers)))
