@@ -25,7 +25,8 @@ from engine.errors import ConflictError, FormInvalid, NotFound, TaskStateError
 from engine.forms import FormRegistry, validate
 from engine.models import InboxTask, ProcessInstance, ProcessVersion, Timer
 from engine.projection import sync_inbox, sync_timers
-from engine.script_env import build_helpers, make_script_engine
+from engine.script_env import build_helpers
+from engine.services import ServiceRegistry, make_script_engine, service_scope
 from engine.specs import parse_files, spec_from_json
 from engine.spiff_clock import spiff_clock
 from engine.state import dump_state, load_state
@@ -62,20 +63,22 @@ class Engine:
         clock: Clock = system_clock,
         close_of_business: time = time(17, 30),
         forms: FormRegistry | None = None,
+        services: ServiceRegistry | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.calendar = CalendarService(store, close_of_business)
         self.forms = forms
         self.helpers = build_helpers(self.calendar.current, clock)
-        self.script_engine = make_script_engine(self.helpers)
+        self.services = services or ServiceRegistry()
+        self.script_engine = make_script_engine(self.helpers, self.services)
         self._specs: dict[int, tuple] = {}
 
     # -- deploying ---------------------------------------------------------------------------
     def deploy_files(self, contents: Mapping[str, bytes], actor: str) -> list[DeployResult]:
         """Check and deploy a set of BPMN files; raise DeployError and change nothing if any is bad."""
         sample = {"accepted_at": china_iso(self.clock())}
-        parsed = parse_files(contents, self.helpers, sample)
+        parsed = parse_files(contents, self.helpers, sample, self.services.names())
         with self.store.session(write=True) as session:
             return deploy_parsed(session, parsed, actor=actor, now=self.clock())
 
@@ -142,7 +145,8 @@ class Engine:
             audit.record(session, at=now, actor=actor, action="start", instance_id=row.id,
                          point_code=row.point_code, process_id=process_id, version_id=version.id,
                          case_no=row.case_no)
-            self._run_steps(session, row, workflow, actor)
+            with service_scope(session, row, now):
+                self._run_steps(session, row, workflow, actor)
             self._save(session, row, workflow)
             return row.id
 
@@ -162,7 +166,7 @@ class Engine:
               change: Callable[[Session, ProcessInstance, BpmnWorkflow], T]) -> T:
         """Restore the instance, apply `change`, and save state and projections in the caller's transaction."""
         workflow = self.load_workflow(session, row)
-        with spiff_clock(self.clock):
+        with spiff_clock(self.clock), service_scope(session, row, self.clock()):
             result = change(session, row, workflow)
             self._save(session, row, workflow)
         return result

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
-
 from engine.clock import CHINA, Clock, china_iso
 
 if TYPE_CHECKING:
@@ -73,8 +71,3 @@ def build_helpers(calendar: CalendarProvider, clock: Clock) -> dict[str, Callabl
 # A task-data key named like a helper would make Spiff raise, so form fields may not take these names.
 HELPER_NAMES = tuple(build_helpers(lambda: None, lambda: None))
 RESERVED_NAMES = CASE_CONTEXT_KEYS + HELPER_NAMES
-
-
-def make_script_engine(helpers: dict[str, Callable[..., Any]]) -> PythonScriptEngine:
-    """Build the Spiff script engine whose environment holds our helpers."""
-    return PythonScriptEngine(environment=TaskDataEnvironment(dict(helpers)))

@@ -19,7 +19,7 @@ from engine.errors import DeployError
 from engine.timer_check import KINDS, check_timer, deadline_days
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-NS = {"bpmn": BPMN_NS}
+NS = {"bpmn": BPMN_NS, "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 
 # The serializer's config must match the parser family (spiff).
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
@@ -97,8 +97,22 @@ def _content_hash(process_id: str, files_of: Mapping[str, str], contents: Mappin
     return digest.hexdigest()
 
 
+def _operator_findings(filename: str, tree: etree._ElementTree, operators: set[str]) -> list[str]:
+    """Report service tasks naming an operator the engine does not have."""
+    findings = []
+    for node in tree.iterfind(".//spiffworkflow:serviceTaskOperator", NS):
+        if node.get("id") not in operators:
+            task = node.getparent().getparent()
+            findings.append(f"{filename}:{node.sourceline}: element {task.get('id')}: service operator "
+                            f"{node.get('id')!r} does not exist; known: {', '.join(sorted(operators)) or 'none'}")
+    return findings
+
+
 def parse_files(
-    contents: Mapping[str, bytes], helpers: Mapping[str, Callable[..., Any]], sample: Mapping[str, Any]
+    contents: Mapping[str, bytes],
+    helpers: Mapping[str, Callable[..., Any]],
+    sample: Mapping[str, Any],
+    operators: set[str] = frozenset(),
 ) -> dict[str, ParsedProcess]:
     """Parse and check a set of files that together resolve every call activity; raise DeployError."""
     parser = SpiffBpmnParser(validator=VALIDATOR)  # XSD validation, with the spiffworkflow extensions
@@ -118,6 +132,7 @@ def parse_files(
         trees[filename] = tree
         timer_findings, file_deadlines = _timer_findings(filename, tree, helpers, sample)
         findings.extend(timer_findings)
+        findings.extend(_operator_findings(filename, tree, set(operators)))
         deadlines.update(file_deadlines)
     if findings:
         raise DeployError(findings)

@@ -1,0 +1,111 @@
+"""Service tasks: BPMN `serviceTask`s call operators that change the county's own data in the case's transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from sqlalchemy.orm import Session
+
+from engine.models import ProcessInstance
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """What an operator gets: the open transaction, the case, the moment and the task's data."""
+
+    session: Session
+    instance: ProcessInstance
+    now: datetime
+    data: Mapping[str, Any]
+
+
+Operator = Callable[..., Any]  # operator(call: ServiceCall, **params) -> JSON-friendly result
+
+
+class ServiceRegistry:
+    """The operators a process may name in `spiffworkflow:serviceTaskOperator id=…`."""
+
+    def __init__(self) -> None:
+        self._operators: dict[str, Operator] = {}
+
+    def register(self, name: str, operator: Operator) -> None:
+        """Add an operator under a name; a name is registered once."""
+        if name in self._operators:
+            raise ValueError(f"service operator {name!r} is registered twice")
+        self._operators[name] = operator
+
+    def names(self) -> set[str]:
+        """Return the registered operator names."""
+        return set(self._operators)
+
+    def call(self, name: str, call: ServiceCall, params: Mapping[str, Any]) -> Any:
+        """Run one operator."""
+        operator = self._operators.get(name)
+        if operator is None:
+            raise LookupError(f"no service operator named {name!r}")
+        return operator(call, **params)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    session: Session
+    instance: ProcessInstance
+    now: datetime
+
+
+_scope: ContextVar[_Scope | None] = ContextVar("service_scope", default=None)
+
+
+@contextmanager
+def service_scope(session: Session, instance: ProcessInstance, now: datetime) -> Iterator[None]:
+    """Let service tasks run while the engine holds this case's transaction."""
+    token = _scope.set(_Scope(session, instance, now))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+class CaseEnvironment(TaskDataEnvironment):
+    """Spiff's task-data environment plus our service operators."""
+
+    def __init__(self, helpers: dict[str, Callable[..., Any]], services: ServiceRegistry) -> None:
+        super().__init__(dict(helpers))
+        self.services = services
+
+    def call_service(self, context: dict, operation_name: str, operation_params: dict, **_: Any) -> str:
+        """Dispatch a service task to its operator inside the case's transaction; return JSON."""
+        scope = _scope.get()
+        if scope is None:
+            raise RuntimeError(f"service task {operation_name} ran outside an engine transaction")
+        params = {name: spec["value"] for name, spec in operation_params.items()}
+        call = ServiceCall(scope.session, scope.instance, scope.now, context)
+        # A savepoint per call: a failing operator leaves none of its writes behind in the parked case.
+        with scope.session.begin_nested():
+            result = self.services.call(operation_name, call, params)
+        return json.dumps(result, ensure_ascii=False, default=str)
+
+
+class CaseScriptEngine(PythonScriptEngine):
+    """Spiff's script engine, reporting a failing operator with its own message."""
+
+    def call_service(self, task, **kwargs: Any) -> str:
+        """Run a service task's operator; wrap its failure so the case parks with a readable reason."""
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except Exception as exc:  # Spiff 3.2's own handler here fails with a NameError of its own
+            name = kwargs.get("operation_name")
+            raise WorkflowTaskException(f"service {name} failed: {exc}", task=task, exception=exc) from exc
+
+
+def make_script_engine(helpers: dict[str, Callable[..., Any]], services: ServiceRegistry) -> PythonScriptEngine:
+    """Build the Spiff script engine with our helpers and service operators."""
+    return CaseScriptEngine(environment=CaseEnvironment(helpers, services))
