@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from engine.bootstrap import build_engine
+from app.bootstrap import build_engine
 from engine.settings import Settings
 from engine.store import Store
 

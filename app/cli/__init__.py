@@ -7,8 +7,8 @@ import sys
 
 import click
 
+from app.bootstrap import build_engine
 from app.cli.calendar_cmds import AFTER_LOAD, calendar
-from engine.bootstrap import build_engine
 from engine.deadlines import recompute_provisional_deadlines
 from engine.errors import DeployError
 from engine.schema import upgrade

@@ -1,4 +1,4 @@
-"""Assemble an engine from settings: the one place that wires store, clock, calendar and forms."""
+"""Compose the engine: the one place that wires store, clock, calendar, forms and service operators."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from engine.clock import Clock, system_clock
 from engine.forms import FormRegistry
 from engine.runtime import Engine
 from engine.script_env import RESERVED_NAMES
+from engine.services import ServiceRegistry
 from engine.settings import Settings
 from engine.store import Store
 
@@ -17,4 +18,17 @@ def build_engine(settings: Settings, *, store: Store | None = None, clock: Clock
         clock=clock,
         close_of_business=settings.close_of_business,
         forms=FormRegistry(settings.forms_dir, reserved=RESERVED_NAMES),
+        services=service_registry(),
     )
+
+
+def service_registry() -> ServiceRegistry:
+    """Register every domain package's service operators."""
+    services = ServiceRegistry()
+    for register in OPERATOR_MODULES:
+        register(services)
+    return services
+
+
+# Each domain package contributes `register(services)`; listed here so the wiring is visible in one place.
+OPERATOR_MODULES: list = []
