@@ -34,8 +34,11 @@ def seed_demo(engine: Engine) -> list[int]:
             continue
         context = CaseContext(point_code="LG-C01", town_code="LG", item_code="11",
                               applicant_id_number=id_number, applicant_name=name)
-        case = engine.start_case(ITEM11, context, actor="demo", request_key=key)
-        if n >= 2:  # the second waits for the review, the third for the applicant's missing papers
+        case = engine.start_case(ITEM11, context, actor="demo", request_key=key,
+                                 data={"required_materials": ["本人身份证或社会保障卡"]})
+        if n >= 2:
+            engine.complete(_task(engine, case, "verify_identity"), "demo",
+                            {"identity_document": "id_card", "identity_confirmed": "on"})  # the second waits for the review, the third for the applicant's missing papers
             engine.complete(_task(engine, case, "item11_accept"), "demo", ACCEPT)
             received = ["本人身份证或社会保障卡"] if n == 2 else []
             engine.complete(_task(engine, case, "check_materials"), "demo", {"materials_received": received})

@@ -10,12 +10,11 @@ from sqlalchemy import func, select
 from engine.errors import ConflictError, TaskStateError
 from engine.forms import FormRegistry
 from engine.models import AuditEvent, InboxTask, ProcessInstance
-from engine.runtime import CaseContext, Engine
+from engine.runtime import Engine
 from engine.store import Store
 from tests.conftest import FORMS
+from tests.factories import ACCEPT, start_item11
 
-ACCEPT = {"unemployment_date": "2026-11-01", "unemployment_reason": "contract_expired",
-          "contact_phone": "13800138000"}
 
 
 def first_task(store, case) -> str:
@@ -24,7 +23,7 @@ def first_task(store, case) -> str:
 
 
 def start(engine) -> int:
-    return engine.start_case("item_11_unemployment_registration", CaseContext(point_code="P1"), actor="c")
+    return start_item11(engine)
 
 
 def completions(store, case) -> int:

@@ -111,9 +111,9 @@ def test_missing_called_process_refused(engine, store):
     with pytest.raises(DeployError) as err:
         engine.deploy_files({"item_11_unemployment_registration.bpmn":
                              (PROCESSES / "item_11_unemployment_registration.bpmn").read_bytes()}, "a")
-    (finding,) = err.value.findings
-    assert finding.startswith("item_11_unemployment_registration.bpmn:33: element check_materials_call:")
-    assert "'shared_check_materials'" in finding
+    assert [f.split(" calls process ")[1].split(",")[0] for f in err.value.findings] == [
+        "'shared_identify_applicant'", "'shared_check_materials'", "'shared_notify_applicant'"]
+    assert err.value.findings[0].startswith("item_11_unemployment_registration.bpmn:19: element identify_call:")
 
 
 def test_timer_process_with_data_dependent_timer_deploys(engine, store):

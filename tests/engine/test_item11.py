@@ -11,25 +11,21 @@ from engine.clock import CHINA
 from engine.errors import FormInvalid, TaskStateError
 from engine.models import AuditEvent, InboxTask, ProcessInstance
 from engine.runtime import CaseContext
+from tests.factories import ACCEPT, CONTEXT, VERIFY, do, start_item11
 from engine.timers import fire_due_timers
 
-PROCESS = "item_11_unemployment_registration"
-CONTEXT = CaseContext(point_code="LG-001", town_code="LG", item_code="11",
-                      applicant_id_number="11010519491231002X", applicant_name="张三")
-ACCEPT = {"unemployment_date": "2026-11-01", "last_employer": "沁水县某公司",
-          "unemployment_reason": "contract_expired", "contact_phone": "13800138000"}
-
-
-def open_tasks(store, instance_id):
-    with store.session() as s:
-        return s.scalars(select(InboxTask).where(InboxTask.instance_id == instance_id)
-                         .order_by(InboxTask.id)).all()
 
 
 def only_task(store, instance_id, bpmn_id):
-    tasks = open_tasks(store, instance_id)
+    tasks = open_tasks_rows(store, instance_id)
     assert [t.bpmn_id for t in tasks] == [bpmn_id]
     return tasks[0]
+
+
+def open_tasks_rows(store, instance_id):
+    with store.session() as s:
+        return s.scalars(select(InboxTask).where(InboxTask.instance_id == instance_id)
+                         .order_by(InboxTask.id)).all()
 
 
 def instance(store, instance_id) -> ProcessInstance:
@@ -37,13 +33,8 @@ def instance(store, instance_id) -> ProcessInstance:
         return s.get(ProcessInstance, instance_id)
 
 
-def do(engine, instance_id, bpmn_id, data, actor="clerk1"):
-    (task,) = [t for t in open_tasks(engine.store, instance_id) if t.bpmn_id == bpmn_id]
-    engine.complete(task.task_id, actor, data)
-
-
 def start(engine):
-    return engine.start_case(PROCESS, CONTEXT, actor="clerk1")
+    return start_item11(engine)
 
 
 def test_start_sets_context_deadline_and_first_task(engine, store):
@@ -54,8 +45,31 @@ def test_start_sets_context_deadline_and_first_task(engine, store):
     # Accepted Mon 2026-11-23: the 10th working day after is Mon 2026-12-07, due at 17:30.
     assert row.due_at == datetime(2026, 12, 7, 17, 30, tzinfo=CHINA)
     task = only_task(store, case, "item11_accept")
-    assert (task.candidate_role, task.point_code, task.town_code) == ("clerk", "LG-001", "LG")
+    assert (task.candidate_role, task.point_code, task.town_code) == ("clerk", "LG-V01", "LG")
     assert task.title == "受理登记" and task.due_at == row.due_at and task.assignee is None
+
+
+def test_identity_is_verified_first_at_the_counter(engine, store):
+    case = start_item11(engine, verified=False)
+    task = only_task(store, case, "verify_identity")
+    with pytest.raises(FormInvalid) as err:
+        engine.complete(task.task_id, "clerk1", {"identity_document": "id_card"})
+    assert err.value.errors == {"identity_confirmed": "请确认已核对证件原件，人证一致"}
+    engine.complete(task.task_id, "clerk1", VERIFY)
+    only_task(store, case, "item11_accept")
+
+
+def test_proxy_handling_records_the_proxy(engine, store):
+    context = CaseContext(**{**vars(CONTEXT), "channel": "proxy"})
+    case = start_item11(engine, context, verified=False)
+    task = only_task(store, case, "record_home_visit")
+    with pytest.raises(FormInvalid) as err:
+        engine.complete(task.task_id, "clerk1", {"visit_reason": "elderly", "visit_date": "2026-11-23"})
+    assert set(err.value.errors) == {"proxy_name", "proxy_id_number", "proxy_relation"}
+    engine.complete(task.task_id, "clerk1", {"visit_reason": "elderly", "visit_date": "2026-11-23",
+                                            "proxy_name": "张小三", "proxy_id_number": "11010519491231002X",
+                                            "proxy_relation": "子女"})
+    only_task(store, case, "item11_accept")
 
 
 def test_complete_materials_approved(engine, store):
@@ -65,10 +79,10 @@ def test_complete_materials_approved(engine, store):
     review = only_task(store, case, "item11_review")
     assert review.candidate_role == "county_reviewer"
     do(engine, case, "item11_review", {"decision": "approve"}, actor="reviewer1")
-    do(engine, case, "item11_notify", {"notify_method": "in_person"})
+    do(engine, case, "notify_applicant", {"notify_method": "in_person"})
     row = instance(store, case)
     assert row.status == "completed" and row.completed_at is not None and not row.overdue
-    assert open_tasks(store, case) == []
+    assert open_tasks_rows(store, case) == []
     with store.session() as s:
         workflow = engine.load_workflow(s, row)
     assert workflow.data.get("registration_status") == "registered" or any(
@@ -100,7 +114,7 @@ def test_rejection_requires_opinion_and_notifies(engine, store):
     assert "review_opinion" in err.value.errors
     only_task(store, case, "item11_review")  # nothing changed
     engine.complete(review.task_id, "reviewer1", {"decision": "reject", "review_opinion": "仍在职，不符合条件"})
-    do(engine, case, "item11_notify", {"notify_method": "phone"})
+    do(engine, case, "notify_applicant", {"notify_method": "phone"})
     assert instance(store, case).status == "completed"
 
 
@@ -128,14 +142,14 @@ def test_deadline_marks_overdue_and_supervisor_task_while_clerk_finishes(engine,
     assert fire_due_timers(engine).fired == 1
     row = instance(store, case)
     assert row.overdue and row.status == "running"
-    tasks = {t.bpmn_id: t for t in open_tasks(store, case)}
+    tasks = {t.bpmn_id: t for t in open_tasks_rows(store, case)}
     assert set(tasks) == {"check_materials", "supervise_overdue"}
     assert tasks["supervise_overdue"].candidate_role == "supervisor"
     assert all(t.overdue for t in tasks.values())
     do_task = tasks["check_materials"]
     engine.complete(do_task.task_id, "clerk1", {"materials_received": ["本人身份证或社会保障卡"]})
     do(engine, case, "item11_review", {"decision": "approve"}, actor="reviewer1")
-    do(engine, case, "item11_notify", {"notify_method": "sms"})
+    do(engine, case, "notify_applicant", {"notify_method": "sms"})
     assert instance(store, case).status == "running"  # the supervisor has not recorded yet
     supervision = {"overdue_reason": "申请人补件延迟", "supervise_action": "已约谈经办人"}
     do(engine, case, "supervise_overdue", supervision, "sup1")
@@ -150,6 +164,6 @@ def test_audit_trail_has_every_change(engine, store):
     with store.session() as s:
         actions = s.scalars(select(AuditEvent.action).where(AuditEvent.instance_id == case)
                             .order_by(AuditEvent.id)).all()
-        assert actions == ["start", "claim", "complete_task"]
+        assert actions == ["start", "complete_task", "claim", "complete_task"]
         assert s.scalar(select(func.count()).select_from(AuditEvent)
                         .where(AuditEvent.action == "deploy")) >= 2

@@ -11,6 +11,7 @@ from engine.models import AuditEvent, InboxTask, ProcessInstance, Timer
 from engine.runtime import CaseContext
 from engine.timers import fire_due_timers
 from tests.conftest import DATA
+from tests.factories import ACCEPT, start_item11
 
 TIMER_FILE = (DATA / "bpmn" / "timer_once.bpmn").read_bytes()
 
@@ -97,11 +98,10 @@ def test_failing_timer_branch_parks_case_and_retry_resumes(engine, store, clock)
 
 
 def test_complete_after_deadline_before_sweep_still_marks_overdue(engine, store, clock):
-    case = engine.start_case("item_11_unemployment_registration", CaseContext(point_code="P1"), actor="c")
+    case = start_item11(engine)
     clock.set(datetime(2026, 12, 8, 9, 0, tzinfo=CHINA))  # past the deadline, no sweep yet
     with store.session() as s:
         (task_id,) = s.scalars(select(InboxTask.task_id).where(InboxTask.instance_id == case)).all()
-    engine.complete(task_id, "clerk1", {"unemployment_date": "2026-11-01", "unemployment_reason": "other",
-                                        "unemployment_reason_other": "家庭原因", "contact_phone": "13800138000"})
+    engine.complete(task_id, "clerk1", ACCEPT)
     assert row(store, case).overdue
     assert fire_due_timers(engine).fired == 0

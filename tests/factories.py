@@ -1,0 +1,41 @@
+"""Test data builders shared by the tests."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.models import InboxTask
+from engine.runtime import CaseContext, Engine
+
+ITEM11 = "item_11_unemployment_registration"
+MATERIALS = ["本人身份证或社会保障卡"]
+VERIFY = {"identity_document": "id_card", "identity_confirmed": "on"}
+ACCEPT = {"unemployment_date": "2026-11-01", "last_employer": "沁水县某公司",
+          "unemployment_reason": "contract_expired", "contact_phone": "13800138000"}
+CONTEXT = CaseContext(point_code="LG-V01", town_code="LG", item_code="11",
+                      applicant_id_number="11010519491231002X", applicant_name="张三")
+
+
+def open_tasks(engine: Engine, instance_id: int) -> list[InboxTask]:
+    """Return a case's open inbox rows in creation order."""
+    with engine.store.session() as s:
+        return list(s.scalars(select(InboxTask).where(InboxTask.instance_id == instance_id).order_by(InboxTask.id)))
+
+
+def task_of(engine: Engine, instance_id: int, bpmn_id: str) -> InboxTask:
+    """Return the one open task with this BPMN id."""
+    (task,) = [t for t in open_tasks(engine, instance_id) if t.bpmn_id == bpmn_id]
+    return task
+
+
+def do(engine: Engine, instance_id: int, bpmn_id: str, data: dict, actor: str = "clerk1") -> None:
+    """Complete the open task with this BPMN id."""
+    engine.complete(task_of(engine, instance_id, bpmn_id).task_id, actor, data)
+
+
+def start_item11(engine: Engine, context: CaseContext = CONTEXT, *, verified: bool = True, **kwargs) -> int:
+    """Start an item 11 case at a counter; by default the applicant's identity is already verified."""
+    case = engine.start_case(ITEM11, context, actor="clerk1", data={"required_materials": MATERIALS}, **kwargs)
+    if verified:
+        do(engine, case, "verify_identity", VERIFY)
+    return case
