@@ -26,10 +26,10 @@ def start(engine) -> int:
     return start_item11(engine)
 
 
-def completions(store, case) -> int:
+def completions(store, task_id) -> int:
     with store.session() as s:
         return s.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.instance_id == case, AuditEvent.action == "complete_task"))
+            AuditEvent.task_id == task_id, AuditEvent.action == "complete_task"))
 
 
 def test_stale_expected_version_is_a_conflict(engine, store):
@@ -67,7 +67,7 @@ def test_two_clerks_completing_the_same_task_at_once(engine, store, clock):
         t.join()
     other.store.dispose()
     assert sorted(outcomes)[0] in ("ConflictError", "TaskStateError") and outcomes.count("ok") == 1
-    assert completions(store, case) == 1
+    assert completions(store, task_id) == 1
 
 
 def test_concurrent_save_between_load_and_save_raises_conflict(engine, store, clock):
@@ -84,7 +84,7 @@ def test_concurrent_save_between_load_and_save_raises_conflict(engine, store, cl
     with pytest.raises(ConflictError):
         engine.mutate(case, change)
     other.store.dispose()
-    assert completions(store, case) == 1
+    assert completions(store, task_id) == 1
     with store.session() as s:
         state = s.get(ProcessInstance, case).state
     assert '"touched"' not in state
