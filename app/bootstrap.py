@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.employment import operators as employment_operators
+from app.social import operators as social_operators
 from engine.clock import Clock, system_clock
 from engine.forms import FormRegistry
 from engine.runtime import Engine
@@ -25,10 +27,6 @@ def build_engine(settings: Settings, *, store: Store | None = None, clock: Clock
 def service_registry() -> ServiceRegistry:
     """Register every domain package's service operators."""
     services = ServiceRegistry()
-    for register in OPERATOR_MODULES:
-        register(services)
+    for module in (employment_operators, social_operators):
+        module.register(services)
     return services
-
-
-# Each domain package contributes `register(services)`; listed here so the wiring is visible in one place.
-OPERATOR_MODULES: list = []

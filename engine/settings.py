@@ -26,6 +26,11 @@ class Settings:
     processes_dir: Path = ROOT / "processes"
     forms_dir: Path = ROOT / "forms"
 
+    @property
+    def catalog_path(self) -> Path:
+        """Return the service-item catalog, kept beside the processes."""
+        return self.processes_dir / "catalog.toml"
+
     @classmethod
     def from_env(cls) -> Settings:
         """Read CUNCUN_* variables and DATABASE_URL."""

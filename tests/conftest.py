@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+import app.models  # noqa: F401 - every table on Base.metadata
+from app.bootstrap import service_registry
 from engine.clock import CHINA, FrozenClock
 from engine.forms import FormRegistry
 from engine.models import Base
@@ -39,6 +41,8 @@ def database_url(tmp_path_factory) -> str:
     if store.is_postgres:
         _reset_postgres(store)
     upgrade(store)
+    # Transitional: tables of app/ models not yet in a migration. Removed once 0002 covers them.
+    Base.metadata.create_all(store.engine)
     store.dispose()
     return store.url
 
@@ -63,6 +67,7 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def engine(store, clock) -> Engine:
     """An engine with the project's processes and forms deployed."""
-    engine = Engine(store, clock=clock, forms=FormRegistry(FORMS, reserved=RESERVED_NAMES))
+    engine = Engine(store, clock=clock, forms=FormRegistry(FORMS, reserved=RESERVED_NAMES),
+                    services=service_registry())
     engine.deploy_directory(PROCESSES, actor="test")
     return engine

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.cases.starting import start_item_case
+from app.catalog import load_catalog
 from engine.models import InboxTask
 from engine.runtime import CaseContext, Engine
+from tests.conftest import PROCESSES
+
+CATALOG = load_catalog(PROCESSES / "catalog.toml")
 
 ITEM11 = "item_11_unemployment_registration"
 MATERIALS = ["本人身份证或社会保障卡"]
@@ -38,4 +43,14 @@ def start_item11(engine: Engine, context: CaseContext = CONTEXT, *, verified: bo
     case = engine.start_case(ITEM11, context, actor="clerk1", data={"required_materials": MATERIALS}, **kwargs)
     if verified:
         do(engine, case, "verify_identity", VERIFY)
+    return case
+
+
+def start_item(engine: Engine, code: str, context: CaseContext = CONTEXT, *, verified: bool = True,
+               actor: str = "clerk1", **kwargs) -> int:
+    """Start any catalog item's case as the counter does; by default verify the applicant's identity too."""
+    item = CATALOG.get(code)
+    case = start_item_case(engine, item, context, actor=actor, point_is_demo=item.demo_only, **kwargs)
+    if verified and context.channel in ("counter", "kiosk_assisted"):
+        do(engine, case, "verify_identity", VERIFY, actor)
     return case

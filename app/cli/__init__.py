@@ -66,13 +66,14 @@ def worker(interval: float, once: bool) -> None:
 @main.command()
 def demo() -> None:
     """Create the schema, deploy processes/ and start the demo cases (idempotent)."""
+    from app.catalog import load_catalog
     from app.demo import seed_demo
 
     settings = Settings.from_env()
     engine = build_engine(settings)
     upgrade(engine.store)
     engine.deploy_directory(settings.processes_dir, "demo")
-    cases = seed_demo(engine)
+    cases = seed_demo(engine, load_catalog(settings.catalog_path))
     click.echo(f"demo data ready: {len(cases)} item 11 cases")
 
 

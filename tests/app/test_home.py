@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
+from app.catalog import load_catalog
 from app.demo import seed_demo
 from engine.settings import Settings
+from tests.conftest import PROCESSES
+
+CATALOG = load_catalog(PROCESSES / "catalog.toml")
 
 
 @pytest.fixture
@@ -17,7 +21,7 @@ def client(engine, store, clock):
 
 
 def test_home_lists_processes_and_counts(client, engine):
-    seed_demo(engine)
+    seed_demo(engine, CATALOG)
     page = client.get("/").get_data(as_text=True)
     assert "失业登记" in page and "10个工作日" in page
     assert "办理中案件 <strong>3</strong>" in page
@@ -29,4 +33,4 @@ def test_healthz(client):
 
 
 def test_demo_is_idempotent(engine):
-    assert seed_demo(engine) == seed_demo(engine)
+    assert seed_demo(engine, CATALOG) == seed_demo(engine, CATALOG)

@@ -16,7 +16,6 @@ from tests.conftest import FORMS
 from tests.factories import ACCEPT, start_item11
 
 
-
 def first_task(store, case) -> str:
     with store.session() as s:
         return s.scalar(select(InboxTask.task_id).where(InboxTask.instance_id == case))

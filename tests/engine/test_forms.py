@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tomllib
-import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 

@@ -11,9 +11,8 @@ from engine.clock import CHINA
 from engine.errors import FormInvalid, TaskStateError
 from engine.models import AuditEvent, InboxTask, ProcessInstance
 from engine.runtime import CaseContext
-from tests.factories import ACCEPT, CONTEXT, VERIFY, do, start_item11
 from engine.timers import fire_due_timers
-
+from tests.factories import ACCEPT, CONTEXT, VERIFY, do, start_item11
 
 
 def only_task(store, instance_id, bpmn_id):

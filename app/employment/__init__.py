@@ -1,0 +1,1 @@
+"""Employment items 1-19: job seekers, postings, matching, training, registrations."""

@@ -1,0 +1,4 @@
+"""Import every table module so `engine.models.Base.metadata` knows the whole schema."""
+
+from app.employment import models as employment_models  # noqa: F401
+from app.social import models as social_models  # noqa: F401
