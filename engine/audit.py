@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEvent
@@ -21,16 +22,9 @@ def record(
     task_id: str | None = None,
     point_code: str | None = None,
     **detail: Any,
-) -> AuditEvent:
-    """Add one audit event to the caller's transaction."""
-    event = AuditEvent(
-        at=at,
-        actor=actor,
-        action=action,
-        instance_id=instance_id,
-        task_id=task_id,
-        point_code=point_code,
+) -> None:
+    """Insert one audit event in the caller's transaction (a Core insert: no ORM bookkeeping on a hot path)."""
+    session.execute(insert(AuditEvent).values(
+        at=at, actor=actor, action=action, instance_id=instance_id, task_id=task_id, point_code=point_code,
         detail=json.dumps(detail, ensure_ascii=False, default=str),
-    )
-    session.add(event)
-    return event
+    ))

@@ -39,6 +39,7 @@ def _recompute(engine: Engine):
 
 def recompute_provisional_deadlines(engine: Engine) -> tuple[int, int]:
     """Recompute every open case whose deadline is provisional; return (examined, changed)."""
+    engine.calendar.invalidate()
     with engine.store.session() as session:
         ids = session.scalars(
             select(ProcessInstance.id).where(

@@ -75,8 +75,9 @@ def deploy_parsed(
     return results
 
 
-def current_version(session: Session, process_id: str) -> ProcessVersion | None:
-    """Return the version new instances of a process start on."""
-    return session.scalars(
-        select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.is_current)
+def current_version(session: Session, process_id: str):
+    """Return (id, limit_days) of the version new instances of a process start on, or None."""
+    return session.execute(
+        select(ProcessVersion.id, ProcessVersion.limit_days)
+        .where(ProcessVersion.process_id == process_id, ProcessVersion.is_current)
     ).one_or_none()

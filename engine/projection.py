@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.models import InboxTask, ProcessInstance, Timer
@@ -71,46 +71,47 @@ class FiredTimer:
 def sync_timers(
     session: Session, row: ProcessInstance, workflow: BpmnWorkflow, deadline_timer_id: str | None
 ) -> list[FiredTimer]:
-    """Upsert waiting timers, drop finished ones, and report those that fired."""
+    """Upsert waiting timers, drop finished ones, and report those that fired (Core statements: a hot path)."""
     current = waiting_timers(workflow)
-    stored = {t.task_id: t for t in session.scalars(select(Timer).where(Timer.instance_id == row.id))}
-    fired = []
+    stored = {r.task_id: r for r in session.execute(
+        select(Timer.id, Timer.task_id, Timer.bpmn_id, Timer.is_deadline, Timer.due_at)
+        .where(Timer.instance_id == row.id))}
+    fired, gone = [], []
     for task_id, timer in stored.items():
         if task_id in current:
             continue
         task = workflow.get_task_from_id(UUID(task_id))
         if task is not None and task.state != TaskState.CANCELLED:
             fired.append(FiredTimer(task_id, timer.bpmn_id, timer.is_deadline))
-        session.delete(timer)
-    for task_id, (task, due) in current.items():
-        timer = stored.get(task_id)
-        if timer is None:
-            bpmn_id = task.task_spec.bpmn_id
-            session.add(Timer(instance_id=row.id, task_id=task_id, bpmn_id=bpmn_id, due_at=due,
-                              is_deadline=bpmn_id == deadline_timer_id))
-        elif timer.due_at != due:
-            timer.due_at = due
-            timer.failed = False
+        gone.append(timer.id)
+    if gone:
+        session.execute(delete(Timer).where(Timer.id.in_(gone)))
+    new = [{"instance_id": row.id, "task_id": task_id, "bpmn_id": task.task_spec.bpmn_id, "due_at": due,
+            "is_deadline": task.task_spec.bpmn_id == deadline_timer_id, "failed": False}
+           for task_id, (task, due) in current.items() if task_id not in stored]
+    if new:
+        session.execute(insert(Timer), new)
+    for task_id, (_, due) in current.items():
+        if task_id in stored and stored[task_id].due_at != due:
+            session.execute(update(Timer).where(Timer.id == stored[task_id].id).values(due_at=due, failed=False))
     return fired
 
 
 def sync_inbox(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> None:
     """Make the instance's inbox rows exactly its ready user tasks; keep assignees of tasks still open."""
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
-    stored = set(session.scalars(select(InboxTask.task_id).where(InboxTask.instance_id == row.id)))
-    gone = stored - set(ready)
+    stored = {r.task_id: r for r in session.execute(
+        select(InboxTask.task_id, InboxTask.due_at, InboxTask.overdue).where(InboxTask.instance_id == row.id))}
+    gone = set(stored) - set(ready)
     if gone:
         session.execute(delete(InboxTask).where(InboxTask.task_id.in_(gone)))
-    for task_id in set(ready) - stored:
-        task = ready[task_id]
-        session.add(InboxTask(
-            instance_id=row.id, task_id=task_id, bpmn_id=task.task_spec.bpmn_id, title=task_title(task),
-            candidate_role=candidate_role(task), point_code=row.point_code, town_code=row.town_code,
-            created_at=now, due_at=row.due_at, overdue=row.overdue,
-        ))
-    if stored & set(ready):
-        session.execute(
-            update(InboxTask).where(InboxTask.instance_id == row.id)
-            .values(due_at=row.due_at, overdue=row.overdue)
-        )
-
+    new = [{"instance_id": row.id, "task_id": task_id, "bpmn_id": task.task_spec.bpmn_id,
+            "title": task_title(task), "candidate_role": candidate_role(task), "point_code": row.point_code,
+            "town_code": row.town_code, "assignee": None, "created_at": now, "due_at": row.due_at,
+            "overdue": row.overdue}
+           for task_id, task in ready.items() if task_id not in stored]
+    if new:
+        session.execute(insert(InboxTask), new)
+    if any(r.due_at != row.due_at or r.overdue != row.overdue for t, r in stored.items() if t in ready):
+        session.execute(update(InboxTask).where(InboxTask.instance_id == row.id)
+                        .values(due_at=row.due_at, overdue=row.overdue))

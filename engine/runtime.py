@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
@@ -39,6 +41,22 @@ SYSTEM = "system"
 
 def _request_case(session: Session, key: str) -> int | None:
     return session.scalar(select(ProcessInstance.id).where(ProcessInstance.request_key == key))
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A version's restored spec and what the engine needs to know of it on every save."""
+
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    deadline_timer_id: str | None
+    has_timers: bool
+
+
+def has_timers(spec: BpmnProcessSpec, subprocess_specs: Mapping[str, BpmnProcessSpec]) -> bool:
+    """Tell whether any task of the process or what it calls waits on a timer."""
+    return any(isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
+               for s in (spec, *subprocess_specs.values()) for task_spec in s.task_specs.values())
 
 
 @dataclass(frozen=True)
@@ -72,7 +90,7 @@ class Engine:
         self.helpers = build_helpers(self.calendar.current, clock)
         self.services = services or ServiceRegistry()
         self.script_engine = make_script_engine(self.helpers, self.services)
-        self._specs: dict[int, tuple] = {}
+        self._specs: dict[int, LoadedSpec] = {}
 
     # -- deploying ---------------------------------------------------------------------------
     def deploy_files(self, contents: Mapping[str, bytes], actor: str) -> list[DeployResult]:
@@ -134,8 +152,8 @@ class Engine:
             session.add(row)
             session.flush()
             row.case_no = f"QS{now.astimezone(CHINA):%Y%m%d}{row.id:06d}"
-            spec, subs = self._spec(session, version.id)
-            workflow = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
+            loaded = self._spec(session, version.id)
+            workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=self.script_engine)
             start_data = {
                 "accepted_at": china_iso(now), "case_no": row.case_no, **data,
                 **{k: v for k, v in vars(context).items() if v is not None},
@@ -150,23 +168,27 @@ class Engine:
             self._save(session, row, workflow)
             return row.id
 
-    def _spec(self, session: Session, version_id: int) -> tuple:
+    def _spec(self, session: Session, version_id: int) -> LoadedSpec:
+        """Return a version's parsed spec, restored once per process lifetime (versions never change)."""
         cached = self._specs.get(version_id)
         if cached is None:
-            text = session.scalar(select(ProcessVersion.spec_json).where(ProcessVersion.id == version_id))
-            cached = self._specs[version_id] = spec_from_json(text)
+            text, deadline = session.execute(select(ProcessVersion.spec_json, ProcessVersion.deadline_timer_id)
+                                             .where(ProcessVersion.id == version_id)).one()
+            spec, subs = spec_from_json(text)
+            cached = self._specs[version_id] = LoadedSpec(spec, subs, deadline, has_timers(spec, subs))
         return cached
 
     def load_workflow(self, session: Session, row: ProcessInstance) -> BpmnWorkflow:
         """Restore an instance's workflow with our script engine attached."""
-        spec, subs = self._spec(session, row.version_id)
-        return load_state(row.state, spec, subs, self.script_engine)
+        loaded = self._spec(session, row.version_id)
+        return load_state(row.state, loaded.spec, loaded.subprocess_specs, self.script_engine)
 
     def apply(self, session: Session, row: ProcessInstance,
               change: Callable[[Session, ProcessInstance, BpmnWorkflow], T]) -> T:
         """Restore the instance, apply `change`, and save state and projections in the caller's transaction."""
         workflow = self.load_workflow(session, row)
-        with spiff_clock(self.clock), service_scope(session, row, self.clock()):
+        # No autoflush: the row's changes reach the database in one UPDATE at commit, not one per query.
+        with session.no_autoflush, spiff_clock(self.clock), service_scope(session, row, self.clock()):
             result = change(session, row, workflow)
             self._save(session, row, workflow)
         return result
@@ -174,16 +196,20 @@ class Engine:
     def mutate(self, instance_id: int, change: Callable[[Session, ProcessInstance, BpmnWorkflow], T],
                expected_version: int | None = None) -> T:
         """Apply `change` in its own transaction; a concurrent save surfaces as ConflictError."""
+        return self._write(lambda session: session.get(ProcessInstance, instance_id), change, expected_version)
+
+    def _write(self, locate: Callable[[Session], ProcessInstance | None],
+               change: Callable[[Session, ProcessInstance, BpmnWorkflow], T], expected_version: int | None) -> T:
         try:
             with self.store.session(write=True) as session:
-                row = session.get(ProcessInstance, instance_id)
+                row = locate(session)
                 if row is None:
-                    raise NotFound("没有找到该案件。", f"instance {instance_id} not found")
+                    raise NotFound("没有找到该案件。", "instance not found")
                 if expected_version is not None and row.lock_version != expected_version:
-                    raise ConflictError("案件已被他人更新，请刷新后重试。", f"instance {instance_id} version moved")
+                    raise ConflictError("案件已被他人更新，请刷新后重试。", f"instance {row.id} version moved")
                 return self.apply(session, row, change)
         except StaleDataError as exc:
-            raise ConflictError("案件已被他人更新，请刷新后重试。", f"instance {instance_id}: {exc}") from exc
+            raise ConflictError("案件已被他人更新，请刷新后重试。", str(exc)) from exc
 
     def _run_steps(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, actor: str) -> bool:
         """Run engine steps; a failing expression parks the case as an error instead of losing work."""
@@ -203,8 +229,9 @@ class Engine:
 
     def _save(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
         now = self.clock()
-        version = session.get(ProcessVersion, row.version_id)
-        for fired in sync_timers(session, row, workflow, version.deadline_timer_id):
+        loaded = self._spec(session, row.version_id)
+        fired_timers = sync_timers(session, row, workflow, loaded.deadline_timer_id) if loaded.has_timers else []
+        for fired in fired_timers:
             if fired.is_deadline and not row.overdue:
                 row.overdue = True
             audit.record(session, at=now, actor="system:timer", action="timer_fired", instance_id=row.id,
@@ -251,10 +278,6 @@ class Engine:
     def complete(self, task_id: str, actor: str, submitted: Mapping[str, Any],
                  expected_version: int | None = None) -> ProcessInstance:
         """Validate a user task's form, complete it and run the case on; return the saved instance row."""
-        with self.store.session() as session:
-            inbox = self._inbox_row(session, task_id)
-        if inbox.assignee not in (None, actor):
-            raise TaskStateError(f"该任务已由 {inbox.assignee} 认领。", f"task {task_id} held by {inbox.assignee}")
 
         def change(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> ProcessInstance:
             task = workflow.get_task_from_id(UUID(task_id))
@@ -275,7 +298,13 @@ class Engine:
             self._run_steps(session, row, workflow, actor)
             return row
 
-        return self.mutate(inbox.instance_id, change, expected_version)
+        def locate(session: Session) -> ProcessInstance:
+            inbox = self._inbox_row(session, task_id)
+            if inbox.assignee not in (None, actor):
+                raise TaskStateError(f"该任务已由 {inbox.assignee} 认领。", f"task {task_id} held by {inbox.assignee}")
+            return session.get(ProcessInstance, inbox.instance_id)
+
+        return self._write(locate, change, expected_version)
 
     def retry(self, instance_id: int, actor: str) -> bool:
         """Re-run the failed steps of a parked case after its cause is fixed; return whether it runs again."""
