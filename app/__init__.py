@@ -10,6 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from app.bootstrap import build_engine
+from app.catalog import load_catalog
 from engine.settings import Settings
 from engine.store import Store
 
@@ -38,11 +39,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     store = config.get("STORE") or Store(settings.database_url)
     kwargs = {"clock": config["CLOCK"]} if "CLOCK" in config else {}
     app.extensions["cuncun.engine"] = build_engine(settings, store=store, **kwargs)
+    app.extensions["cuncun.catalog"] = load_catalog(settings.catalog_path)
     csrf.init_app(app)
 
-    from app import filters, home
+    from app import auth, filters, home
+    from app.cases import views as cases
+    from app.org import views as org
 
+    auth.init_app(app)
     filters.init_app(app)
-
-    app.register_blueprint(home.bp)
+    for blueprint in (home.bp, cases.bp, org.bp):
+        app.register_blueprint(blueprint)
     return app

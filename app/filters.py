@@ -1,12 +1,21 @@
-"""Jinja filters shared by the templates."""
+"""Jinja filters shared by the templates: Chinese labels for the engine's codes."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask import Flask
 
+from app.auth.roles import role_label
+from app.cases.starting import MODES
 from engine.clock import CHINA
+
+CASE_STATUS = {"running": "办理中", "completed": "已办结", "error": "出错待处理"}
+ACTIONS = {
+    "start": "受理", "claim": "认领", "unclaim": "退回队列", "complete_task": "办理", "timer_fired": "定时触发",
+    "complete_case": "办结", "error": "出错", "retry": "重试", "deadline_recomputed": "重算办结时限",
+}
 
 
 def china_time(moment: datetime | None) -> str:
@@ -16,4 +25,11 @@ def china_time(moment: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the filters."""
-    app.jinja_env.filters["china_time"] = china_time
+    app.jinja_env.filters.update(
+        china_time=china_time,
+        case_status=lambda code: CASE_STATUS.get(code, code),
+        action_label=lambda code: ACTIONS.get(code, code),
+        channel_label=lambda code: MODES.get(code, (code,))[0],
+        role_label=role_label,
+        fromjson=lambda text: json.loads(text or "{}"),
+    )

@@ -1,10 +1,11 @@
-"""The landing page and the health check."""
+"""The landing page, the overview and the health check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
-from engine.queries import overview
+from engine.queries import overview as overview_counts
 
 bp = Blueprint("home", __name__)
 
@@ -16,12 +17,19 @@ def engine():
 
 @bp.get("/")
 def index():
+    """Send a signed-in user to their inbox, anyone else to the login page."""
+    return redirect(url_for("cases.inbox" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.get("/overview")
+@login_required
+def overview():
     """Show deployed processes and case counts (no personal data)."""
-    return render_template("home.html", overview=overview(engine().store))
+    return render_template("home.html", overview=overview_counts(engine().store))
 
 
 @bp.get("/healthz")
 def healthz():
     """Report that the app and its database answer."""
-    overview(engine().store)
+    overview_counts(engine().store)
     return jsonify(status="ok")

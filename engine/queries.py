@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
-from engine.models import InboxTask, ProcessInstance, ProcessVersion, Timer
+from engine.models import AuditEvent, InboxTask, ProcessInstance, ProcessVersion, Timer
 from engine.store import Store
 
 
@@ -58,6 +58,14 @@ def overview(store: Store) -> Overview:
                     by_status.get("error", 0), timers, next_due)
 
 
+def _scoped(query, column_point, column_town, point_code: str | None, town_code: str | None):
+    if point_code is not None:
+        query = query.where(column_point == point_code)
+    if town_code is not None:
+        query = query.where(column_town == town_code)
+    return query
+
+
 def open_tasks(
     store: Store,
     *,
@@ -67,22 +75,50 @@ def open_tasks(
     assignee: str | None = None,
     unassigned: bool = False,
     instance_id: int | None = None,
+    search: str | None = None,
     limit: int = 200,
-) -> list[InboxTask]:
-    """List open user tasks from the inbox projection, soonest due first."""
-    query = select(InboxTask)
+) -> list[tuple[InboxTask, ProcessInstance]]:
+    """List open user tasks with their cases from the inbox projection, soonest due first."""
+    query = select(InboxTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == InboxTask.instance_id)
+    query = _scoped(query, InboxTask.point_code, InboxTask.town_code, point_code, town_code)
     if roles is not None:
         query = query.where(InboxTask.candidate_role.in_(list(roles)))
-    if point_code is not None:
-        query = query.where(InboxTask.point_code == point_code)
-    if town_code is not None:
-        query = query.where(InboxTask.town_code == town_code)
     if assignee is not None:
         query = query.where(InboxTask.assignee == assignee)
     if unassigned:
         query = query.where(InboxTask.assignee.is_(None))
     if instance_id is not None:
         query = query.where(InboxTask.instance_id == instance_id)
+    if search:
+        query = query.where(_matches(search))
     query = query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at, InboxTask.id).limit(limit)
     with store.session() as s:
-        return list(s.scalars(query))
+        return [(task, case) for task, case in s.execute(query)]
+
+
+def _matches(search: str):
+    """Match a case by its number or its applicant's ID number."""
+    text = search.strip().upper()
+    return or_(ProcessInstance.case_no == text, ProcessInstance.applicant_id_number == text)
+
+
+def find_cases(store: Store, search: str, *, point_code: str | None = None, town_code: str | None = None,
+               limit: int = 50) -> list[ProcessInstance]:
+    """Find cases by case number or applicant ID number, newest first, inside a scope."""
+    query = _scoped(select(ProcessInstance).where(_matches(search)), ProcessInstance.point_code,
+                    ProcessInstance.town_code, point_code, town_code)
+    with store.session() as s:
+        return list(s.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit)))
+
+
+def get_case(store: Store, instance_id: int) -> ProcessInstance | None:
+    """Return one case row."""
+    with store.session() as s:
+        return s.get(ProcessInstance, instance_id)
+
+
+def case_history(store: Store, instance_id: int) -> list[AuditEvent]:
+    """Return a case's audit events, oldest first."""
+    with store.session() as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                              .order_by(AuditEvent.at, AuditEvent.id)))

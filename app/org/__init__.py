@@ -1,0 +1,1 @@
+"""The county's organisation: towns and their service points."""

@@ -1,0 +1,165 @@
+"""The counter's pages through Flask's test client: start, inbox, task forms, case page, printouts, scoping."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine.models import InboxTask, ProcessInstance
+from tests.factories import ACCEPT, VERIFY
+from tests.web import login, make_app, post, token
+
+VALID_ID = "11010519491231002X"
+
+
+@pytest.fixture
+def web(engine, store, clock):
+    return make_app(store, clock)
+
+
+@pytest.fixture
+def clerk(web):
+    client = web.test_client()
+    login(client, "clerk1")
+    return client
+
+
+def client_for(web, username):
+    client = web.test_client()
+    login(client, username)
+    return client
+
+
+def start_item11(client, **fields):
+    data = {"applicant_id_number": VALID_ID, "applicant_name": "张三", "channel": "counter", **fields}
+    page = client.get("/cases/new/11").get_data(as_text=True)
+    key = re.search(r'name="request_key" value="([^"]+)"', page).group(1)
+    return client.post("/cases/new/11", data={**data, "request_key": key, "csrf_token": token(client, "/cases/new/11")})
+
+
+def cases(store):
+    with store.session() as s:
+        return s.scalars(select(ProcessInstance).order_by(ProcessInstance.id)).all()
+
+
+def task_url(store, case_id, bpmn_id):
+    with store.session() as s:
+        task_id = s.scalar(select(InboxTask.task_id).where(InboxTask.instance_id == case_id,
+                                                            InboxTask.bpmn_id == bpmn_id))
+    return f"/tasks/{task_id}"
+
+
+def submit(client, store, case_id, bpmn_id, data):
+    url = task_url(store, case_id, bpmn_id)
+    return post(client, url, data)
+
+
+def test_item_search_lists_items_for_the_point(clerk):
+    page = clerk.get("/cases/new?q=失业").get_data(as_text=True)
+    assert "失业登记" in page and "失业保险金申领" in page
+    assert "城乡居民征缴" not in clerk.get("/cases/new").get_data(as_text=True)  # demo-only, basic point
+
+
+def test_start_goes_to_identity_check_and_double_submit_makes_one_case(clerk, store):
+    page = clerk.get("/cases/new/11").get_data(as_text=True)
+    key = re.search(r'name="request_key" value="([^"]+)"', page).group(1)
+    data = {"applicant_id_number": VALID_ID.lower(), "applicant_name": "张三", "channel": "counter",
+            "request_key": key, "csrf_token": token(clerk, "/cases/new/11")}
+    first = clerk.post("/cases/new/11", data=data)
+    second = clerk.post("/cases/new/11", data=data)
+    (case,) = cases(store)
+    assert first.headers["Location"] == second.headers["Location"] == task_url(store, case.id, "verify_identity")
+    assert case.applicant_id_number == VALID_ID and case.point_code == "LG-V01" and case.created_by == "clerk1"
+
+
+def test_invalid_id_number_is_refused_in_chinese_and_keeps_what_was_typed(clerk, store):
+    response = start_item11(clerk, applicant_id_number="110105194912310021", applicant_name="李四", channel="proxy")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "身份证号码校验码错误" in page
+    assert 'value="110105194912310021"' in page and 'value="李四"' in page
+    assert re.search(r'value="proxy"\s+checked', page)
+    assert cases(store) == []
+
+
+def test_demo_only_item_refused_at_a_basic_point(clerk, store):
+    page = clerk.get("/cases/new/D3").get_data(as_text=True)
+    key = re.search(r'name="request_key" value="([^"]+)"', page).group(1)
+    response = clerk.post("/cases/new/D3", data={"applicant_id_number": VALID_ID, "applicant_name": "张三",
+                                                 "channel": "counter", "request_key": key,
+                                                 "csrf_token": token(clerk, "/cases/new/D3")})
+    assert "只能在示范网点办理" in response.get_data(as_text=True)
+    assert cases(store) == []
+
+
+def test_whole_item11_through_the_pages(web, clerk, store, clock):
+    start_item11(clerk)
+    (case,) = cases(store)
+    assert submit(clerk, store, case.id, "verify_identity", VERIFY).status_code == 302
+    bad = submit(clerk, store, case.id, "item11_accept", {**ACCEPT, "contact_phone": "12"})
+    assert bad.status_code == 422 and "沁水县某公司" in bad.get_data(as_text=True)  # typed values kept
+    submit(clerk, store, case.id, "item11_accept", ACCEPT)
+    submit(clerk, store, case.id, "check_materials", {"other_missing": "户口簿"})
+    notice = clerk.get(f"/cases/{case.id}/notice").get_data(as_text=True)
+    assert "一 次 性 告 知 书" in notice and "本人身份证或社会保障卡" in notice and "户口簿" in notice
+    submit(clerk, store, case.id, "issue_notice", {"notice_handed_over": "on"})
+    submit(clerk, store, case.id, "receive_supplement", {"supplement_note": "已补齐"})
+    submit(clerk, store, case.id, "check_materials", {"materials_received": ["本人身份证或社会保障卡"],
+                                                      "other_missing": ""})
+    reviewer = client_for(web, "reviewer1")
+    assert "县局审核" in reviewer.get("/inbox").get_data(as_text=True)
+    assert clerk.get(task_url(store, case.id, "item11_review")).status_code == 403
+    submit(reviewer, store, case.id, "item11_review", {"decision": "approve"})
+    submit(clerk, store, case.id, "notify_applicant", {"notify_method": "in_person"})
+    page = clerk.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "已办结" in page and "县局审核" in page and "reviewer1" in page and "受理" in page
+    receipt = clerk.get(f"/cases/{case.id}/receipt").get_data(as_text=True)
+    assert case.case_no in receipt and "110***********002X" in receipt
+
+
+def test_scoping_other_point_gets_403(web, clerk, store):
+    start_item11(clerk)
+    (case,) = cases(store)
+    other = client_for(web, "clerk2")
+    assert other.get(f"/cases/{case.id}").status_code == 403
+    assert other.get(task_url(store, case.id, "verify_identity")).status_code == 403
+    assert "张三" not in other.get("/inbox").get_data(as_text=True)
+    assert client_for(web, "townstaff1").get(f"/cases/{case.id}").status_code == 200  # same town
+    assert client_for(web, "supervisor1").get(f"/cases/{case.id}").status_code == 200
+
+
+def test_claim_release_and_marks(web, clerk, store, clock):
+    start_item11(clerk)
+    (case,) = cases(store)
+    url = task_url(store, case.id, "verify_identity")
+    task_id = url.rsplit("/", 1)[1]
+    post(clerk, f"/tasks/{task_id}/claim", {}, "/inbox")
+    with store.session() as s:
+        assert s.scalar(select(InboxTask.assignee).where(InboxTask.task_id == task_id)) == "clerk1"
+    colleague = client_for(web, "democlerk")  # another point of the town: cannot take it
+    assert post(colleague, f"/tasks/{task_id}/claim", {}, "/inbox").status_code == 403
+    post(clerk, f"/tasks/{task_id}/release", {}, "/inbox")
+    with store.session() as s:
+        assert s.scalar(select(InboxTask.assignee).where(InboxTask.task_id == task_id)) is None
+    assert "一个工作日内到期" not in clerk.get("/inbox").get_data(as_text=True)
+    clock.set(case.due_at - timedelta(hours=1))
+    assert "今日到期" in clerk.get("/inbox").get_data(as_text=True)
+    clock.set(case.due_at + timedelta(minutes=1))
+    assert "已超期" in clerk.get("/inbox").get_data(as_text=True)
+
+
+def test_inbox_search_by_id_number_and_case_number(clerk, store):
+    start_item11(clerk)
+    (case,) = cases(store)
+    assert case.case_no in clerk.get(f"/inbox?q={VALID_ID}").get_data(as_text=True)
+    assert case.case_no in clerk.get(f"/inbox?q={case.case_no}").get_data(as_text=True)
+    assert "没有找到案件" in clerk.get("/inbox?q=QS000").get_data(as_text=True)
+
+
+def test_pages_need_login(web):
+    client = web.test_client()
+    assert client.get("/inbox").headers["Location"].startswith("/login")
+    assert client.get("/cases/1").headers["Location"].startswith("/login")
