@@ -1,0 +1,113 @@
+"""Headless Debian chromium walks item 11 through the real pages: clerk, reviewer, clerk; and a bad ID number."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.web import make_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags for a closed network: no background fetches, no first-run or sync traffic.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian's chromium (apt-get install chromium) for the browser tests")
+    pytest.skip("Debian chromium is not installed here (CI installs it)", allow_module_level=True)
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+
+
+@pytest.fixture
+def server(engine, store, clock):
+    app = make_app(store, clock)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def page(server):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def login(page, server, username):
+    page.goto(f"{server}/login")
+    page.fill("#username", username)
+    page.fill("#password", "cuncun2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/inbox")
+
+
+def logout(page):
+    page.click("header form button")
+    page.wait_for_url("**/login")
+
+
+def open_task(page, server, title):
+    page.goto(f"{server}/inbox")
+    page.click(f"table.tasks a:has-text('{title}')")
+
+
+def test_item11_from_counter_to_finished(page, server):
+    login(page, server, "clerk1")
+    page.goto(f"{server}/cases/new?q=失业登记")
+    page.click("a:has-text('11. 失业登记')")
+    page.fill("#applicant_id_number", "11010519491231002X")
+    page.fill("#applicant_name", "张三")
+    page.check("input[name=channel][value=counter]")
+    page.click("#start-form button[type=submit]")
+    page.wait_for_selector("h1:has-text('核验身份证件')")
+    page.check("input[name=identity_document][value=id_card]")
+    page.check("#identity_confirmed")
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector("h1:has-text('受理登记')")
+    page.fill("#unemployment_date", "2026-11-01")
+    page.check("input[name=unemployment_reason][value=contract_expired]")
+    page.fill("#contact_phone", "13800138000")
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector("h1:has-text('核验材料')")
+    page.check("input[name=materials_received]")
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector("text=县局审核人")  # the case page: the next step is the county's
+    case_url = page.url
+    logout(page)
+
+    login(page, server, "reviewer1")
+    open_task(page, server, "县局审核")
+    page.check("input[name=decision][value=approve]")
+    page.click("form.form button[type=submit]")
+    logout(page)
+
+    login(page, server, "clerk1")
+    open_task(page, server, "告知办理结果")
+    page.check("input[name=notify_method][value=in_person]")
+    page.click("form.form button[type=submit]")
+    page.goto(case_url)
+    assert "已办结" in page.inner_text("dl.facts")
+
+
+def test_invalid_id_number_shows_chinese_error_and_keeps_fields(page, server):
+    login(page, server, "clerk1")
+    page.goto(f"{server}/cases/new/11")
+    page.fill("#applicant_id_number", "110105194912310021")
+    page.fill("#applicant_name", "李四")
+    page.check("input[name=channel][value=home_visit]")
+    page.click("#start-form button[type=submit]")
+    page.wait_for_selector(".field-error")
+    assert "身份证号码校验码错误" in page.inner_text("#field-applicant_id_number")
+    assert page.input_value("#applicant_name") == "李四"
+    assert page.input_value("#applicant_id_number") == "110105194912310021"
+    assert page.is_checked("input[name=channel][value=home_visit]")
