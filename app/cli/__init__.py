@@ -20,6 +20,7 @@ from engine.store import Store
 def main() -> None:
     """村村通 cuncun: workflow engine and tools."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # Spiff logs every task state change at INFO
 
 
 @main.command("init-db")
@@ -65,7 +66,8 @@ def worker(interval: float, once: bool) -> None:
 
 @main.command()
 def demo() -> None:
-    """Create the schema, deploy processes/ and start the demo cases (idempotent)."""
+    """Create the schema, deploy processes/, seed the organisation, demo logins and demo cases (idempotent)."""
+    from app.auth.seed import seed_demo_users
     from app.catalog import load_catalog
     from app.demo import seed_demo
 
@@ -73,8 +75,12 @@ def demo() -> None:
     engine = build_engine(settings)
     upgrade(engine.store)
     engine.deploy_directory(settings.processes_dir, "demo")
+    with engine.store.session(write=True) as session:
+        logins = seed_demo_users(session, engine.clock())
     cases = seed_demo(engine, load_catalog(settings.catalog_path))
-    click.echo(f"demo data ready: {len(cases)} item 11 cases")
+    click.echo(f"demo data ready: {len(cases)} item 11 cases; logins (password {logins[0].password}):")
+    for login in logins:
+        click.echo(f"  {login.username:<12} {login.role_label} {login.point_code or login.town_code or '全县'}")
 
 
 def _recompute_after_load(store: Store, year: int) -> str:
