@@ -1,5 +1,6 @@
 """Import every table module so `engine.models.Base.metadata` knows the whole schema."""
 
+from app.accounts import models as account_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
 from app.employment import models as employment_models  # noqa: F401
 from app.org import models as org_models  # noqa: F401

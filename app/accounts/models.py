@@ -1,0 +1,1 @@
+"""Tables of account requests and the personnel ledger."""
