@@ -16,6 +16,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.errors import DeployError
+from engine.findings import Finding
 from engine.timer_check import KINDS, check_timer, deadline_days
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -47,18 +48,16 @@ def _read_xml(filename: str, content: bytes) -> etree._ElementTree:
         tree = etree.ElementTree(etree.fromstring(content, etree.XMLParser(resolve_entities=False)))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else "?")
-        raise DeployError([f"{filename}:{line}: not well-formed XML: {exc.msg}"]) from exc
+        raise DeployError([Finding(filename, line, None, f"not well-formed XML: {exc.msg}")]) from exc
     root = tree.getroot()
     if root.tag != f"{{{BPMN_NS}}}definitions":
-        raise DeployError([f"{filename}:{root.sourceline}: not a BPMN file (root element {root.tag})"])
+        raise DeployError([Finding(filename, root.sourceline, None, f"not a BPMN file (root element {root.tag})")])
     return tree
 
 
-def _finding(exc: ValidationException, fallback_file: str) -> str:
-    where = exc.file_name or fallback_file
-    element = f" element {exc.id}:" if getattr(exc, "id", "") else ""
+def _finding(exc: ValidationException, fallback_file: str) -> Finding:
     message = str(exc).replace(f"{{{BPMN_NS}}}", "bpmn:").strip()
-    return f"{where}:{exc.line_number or '?'}:{element} {message}"
+    return Finding(exc.file_name or fallback_file, exc.line_number or None, getattr(exc, "id", "") or None, message)
 
 
 def _process_of(element: etree._Element) -> str | None:
@@ -82,7 +81,7 @@ def _timer_findings(
             text = (node.text or "").strip()
             reason = check_timer(kind, text, helpers, sample)
             if reason:
-                findings.append(f"{filename}:{node.sourceline}: element {event.get('id')}: timer {text!r} {reason}")
+                findings.append(Finding(filename, node.sourceline, event.get("id"), f"timer {text!r} {reason}"))
             days = deadline_days(text) if kind == "timeDate" else None
             if days is not None:
                 deadlines.setdefault(_process_of(event) or "", []).append((event.get("id"), days))
@@ -103,8 +102,8 @@ def _operator_findings(filename: str, tree: etree._ElementTree, operators: set[s
     for node in tree.iterfind(".//spiffworkflow:serviceTaskOperator", NS):
         if node.get("id") not in operators:
             task = node.getparent().getparent()
-            findings.append(f"{filename}:{node.sourceline}: element {task.get('id')}: service operator "
-                            f"{node.get('id')!r} does not exist; known: {', '.join(sorted(operators)) or 'none'}")
+            findings.append(Finding(filename, node.sourceline, task.get("id"), f"service operator {node.get('id')!r} "
+                                    f"does not exist; known: {', '.join(sorted(operators)) or 'none'}"))
     return findings
 
 
@@ -142,8 +141,9 @@ def parse_files(
         for call in tree.iterfind(".//bpmn:callActivity", NS):
             target = call.get("calledElement")
             if target not in files_of:
-                findings.append(f"{filename}:{call.sourceline}: element {call.get('id')}: calls process "
-                                f"{target!r}, which is in none of the files; add its file or fix calledElement")
+                findings.append(Finding(filename, call.sourceline, call.get("id"),
+                                        f"calls process {target!r}, which is in none of the files; "
+                                        "add its file or fix calledElement"))
     if findings:
         raise DeployError(findings)
     parsed: dict[str, ParsedProcess] = {}
@@ -158,7 +158,7 @@ def parse_files(
         found = deadlines.get(process_id, [])
         if len(found) > 1:
             ids = ", ".join(i for i, _ in found)
-            findings.append(f"{filename}: process {process_id}: more than one statutory deadline timer ({ids})")
+            findings.append(Finding(filename, None, process_id, f"more than one statutory deadline timer ({ids})"))
             continue
         deps = [pid for pid in subs if pid in files_of]
         parsed[process_id] = ParsedProcess(
