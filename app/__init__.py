@@ -45,9 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import auth, filters, home
     from app.cases import views as cases
     from app.org import views as org
+    from app.sla import views as sla
 
     auth.init_app(app)
     filters.init_app(app)
-    for blueprint in (home.bp, cases.bp, org.bp):
+    for blueprint in (home.bp, cases.bp, org.bp, sla.bp):
         app.register_blueprint(blueprint)
     return app

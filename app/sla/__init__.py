@@ -1,0 +1,1 @@
+"""Supervisors' SLA view: overdue and nearly-due work across the county, parked cases, weekly figures."""

@@ -1,0 +1,90 @@
+"""The supervisors' SLA page, its export, and retrying parked cases."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.auth.policy import can_see, require, scope_kwargs, scope_of
+from app.auth.roles import ADMIN, SUPERVISOR, TOWN_STAFF, role_level
+from app.cases.marks import deadline_mark
+from app.org.queries import list_points, list_towns
+from app.sla.chart import weekly_chart
+from app.sla.export import sla_workbook
+from app.sla.queries import SlaFilters, attention_rows, parked_cases, weekly
+from engine.queries import get_case
+
+bp = Blueprint("sla", __name__)
+RETRY_ROLES = {SUPERVISOR, ADMIN}
+
+
+def _engine():
+    return current_app.extensions["cuncun.engine"]
+
+
+def _allowed() -> bool:
+    """County roles and town staff (their town) may watch deadlines."""
+    return role_level(current_user.role) == "county" or current_user.role == TOWN_STAFF
+
+
+def _filters() -> SlaFilters:
+    args = request.args
+    return SlaFilters(**{k: args.get(k, "").strip() for k in ("town", "point", "item", "process", "assignee")})
+
+
+def _places():
+    with _engine().store.session() as session:
+        scope = scope_of(current_user)
+        return ({t.code: t.name for t in list_towns(session, scope)},
+                {p.code: p.name for p, _ in list_points(session, scope)})
+
+
+@bp.get("/sla")
+@login_required
+def sla():
+    """List overdue, due-today and due-within-a-working-day tasks with counts, a weekly chart and parked cases."""
+    require(_allowed())
+    engine, filters, scope = _engine(), _filters(), scope_kwargs(current_user)
+    now = engine.clock()
+    cutoff = engine.due_soon_cutoff(now)
+    rows = [(t, c, deadline_mark(t.due_at, t.overdue, now, cutoff))
+            for t, c in attention_rows(engine.store, scope, filters, cutoff)]
+    towns, points = _places()
+    by_town, by_item = {}, {}
+    for _, case, mark in rows:
+        for counts, key in ((by_town, case.town_code), (by_item, case.item_code or case.process_id)):
+            counts.setdefault(key, {"overdue": 0, "today": 0, "soon": 0})[mark.key if mark else "soon"] += 1
+    weeks = weekly(engine.store, scope, filters, now)
+    return render_template("sla/sla.html", rows=rows, filters=filters, towns=towns, points=points,
+                           by_town=by_town, by_item=by_item, chart=weekly_chart(weeks), weeks=weeks,
+                           parked=parked_cases(engine.store, scope, filters),
+                           catalog=current_app.extensions["cuncun.catalog"], now=now,
+                           can_retry=current_user.role in RETRY_ROLES)
+
+
+@bp.get("/sla/export.xlsx")
+@login_required
+def export():
+    """Download the filtered list as .xlsx."""
+    require(_allowed())
+    engine, filters = _engine(), _filters()
+    now = engine.clock()
+    rows = attention_rows(engine.store, scope_kwargs(current_user), filters, engine.due_soon_cutoff(now))
+    towns, points = _places()
+    content = sla_workbook(rows, current_app.extensions["cuncun.catalog"], towns, points, now)
+    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=sla.xlsx"})
+
+
+@bp.post("/cases/<int:instance_id>/retry")
+@login_required
+def retry(instance_id: int):
+    """Run a parked case's failed step again after its cause was fixed."""
+    require(current_user.role in RETRY_ROLES)
+    case = get_case(_engine().store, instance_id)
+    require(case is not None and can_see(current_user, case.point_code, case.town_code))
+    if _engine().retry(instance_id, current_user.username):
+        flash(f"案件 {case.case_no} 已重新运行。", "info")
+    else:
+        flash(f"案件 {case.case_no} 仍然出错：{get_case(_engine().store, instance_id).error_message}", "error")
+    return redirect(request.form.get("next") or url_for("sla.sla"))
