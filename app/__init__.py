@@ -40,15 +40,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     kwargs = {"clock": config["CLOCK"]} if "CLOCK" in config else {}
     app.extensions["cuncun.engine"] = build_engine(settings, store=store, **kwargs)
     app.extensions["cuncun.catalog"] = load_catalog(settings.catalog_path)
+    app.extensions["cuncun.settings"] = settings
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit at all
+        app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024  # uploads; the workbench's own limit is 5 MB
     csrf.init_app(app)
 
     from app import auth, filters, home
     from app.cases import views as cases
     from app.org import views as org
     from app.sla import views as sla
+    from app.workbench import views as workbench
 
     auth.init_app(app)
     filters.init_app(app)
-    for blueprint in (home.bp, cases.bp, org.bp, sla.bp):
+    for blueprint in (home.bp, cases.bp, org.bp, sla.bp, workbench.bp):
         app.register_blueprint(blueprint)
     return app

@@ -13,10 +13,10 @@ from engine.settings import Settings
 from engine.store import Store
 
 
-def make_app(store: Store, clock) -> Flask:
+def make_app(store: Store, clock, **settings) -> Flask:
     """Create the app on the test store and clock, with the organisation and demo logins seeded."""
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "STORE": store, "CLOCK": clock,
-                      "SETTINGS": Settings(database_url=store.url)})
+                      "SETTINGS": Settings(database_url=store.url, **settings)})
     with store.session(write=True) as s:
         seed_demo_users(s, clock())
     return app

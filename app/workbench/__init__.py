@@ -1,0 +1,1 @@
+"""The analysts' workbench: process versions, checked uploads, diffs, deploys and migrations."""

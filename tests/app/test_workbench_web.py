@@ -1,0 +1,104 @@
+"""Process pages: versions, download, upload → check → diff → confirm deploy, refusals, migration."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.models import ProcessVersion
+from tests.conftest import PROCESSES
+from tests.factories import ITEM11, start_item11
+from tests.web import login, make_app, token
+
+FILE = "item_11_unemployment_registration.bpmn"
+
+
+@pytest.fixture
+def processes(tmp_path):
+    target = tmp_path / "processes"
+    shutil.copytree(PROCESSES, target)
+    return target
+
+
+@pytest.fixture
+def web(engine, store, clock, processes):
+    return make_app(store, clock, processes_dir=processes)
+
+
+def client_for(web, username):
+    client = web.test_client()
+    login(client, username)
+    return client
+
+
+def upload(client, name, content: bytes):
+    return client.post("/processes/upload", data={"file": (io.BytesIO(content), name),
+                                                  "csrf_token": token(client, "/processes/upload")},
+                       content_type="multipart/form-data")
+
+
+def versions(store):
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(ProcessVersion).where(ProcessVersion.process_id == ITEM11))
+
+
+def test_process_pages_and_download(web, engine):
+    """Versions with case counts, a version's waiting tasks, and the file download."""
+    start_item11(engine)
+    analyst = client_for(web, "analyst1")
+    assert "失业登记" in analyst.get("/processes/").get_data(as_text=True)
+    page = analyst.get(f"/processes/{ITEM11}").get_data(as_text=True)
+    assert "当前" in page and "<td>1</td>" in page  # one open case
+    with web.extensions["cuncun.engine"].store.session() as s:
+        vid = s.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == ITEM11))
+    download = analyst.get(f"/processes/versions/{vid}/download")
+    assert download.data.startswith(b"<?xml") and b"item_11_unemployment_registration" in download.data
+    assert "<code>item11_accept</code></td><td>1</td>" in analyst.get(f"/processes/versions/{vid}").get_data(
+        as_text=True)
+    assert client_for(web, "clerk1").get("/processes/").status_code == 403
+
+
+def test_upload_check_diff_then_confirm_deploys(web, store, processes):
+    analyst = client_for(web, "analyst1")
+    content = (processes / FILE).read_text(encoding="utf-8").replace('name="受理登记"', 'name="受理失业登记"')
+    response = upload(analyst, FILE, content.encode())
+    page = analyst.get(response.headers["Location"]).get_data(as_text=True)
+    assert "检查通过" in page and "修改 userTask" in page and "item11_accept" in page
+    assert versions(store) == 1  # nothing deployed before the confirm
+    deploy_url = response.headers["Location"] + "/deploy"
+    analyst.post(deploy_url, data={"csrf_token": token(analyst, response.headers["Location"])})
+    assert versions(store) == 2
+    assert "受理失业登记" in (processes / FILE).read_text(encoding="utf-8")  # the source directory follows
+
+
+def test_bad_uploads_are_refused_and_nothing_deploys(web, store, processes):
+    analyst = client_for(web, "analyst1")
+    for name, content, words in [
+        ("x.bpmn", b"not xml at all", "not well-formed XML"),
+        ("note.bpmn", b"<note><to>x</to></note>", "not a BPMN file"),
+        ("copy.bpmn", (processes / FILE).read_bytes(), "已由文件 item_11_unemployment_registration.bpmn 定义"),
+        (FILE, (processes / FILE).read_bytes().replace(b"statutory_due(accepted_at, 10)", b"PT5M"), "PT5M"),
+    ]:
+        page = analyst.get(upload(analyst, name, content).headers["Location"]).get_data(as_text=True)
+        assert words in page and "确认部署" not in page, name
+    assert "文件名只能包含" in upload(analyst, "a b.bpmn", b"<x/>").get_data(as_text=True)
+    big = upload(analyst, "big.bpmn", b"<" + b"x" * (50 * 1024 * 1024))
+    assert big.status_code == 413 and "文件过大" in big.get_data(as_text=True)
+    assert versions(store) == 1
+    assert sorted(p.name for p in processes.glob("*.bpmn")) == sorted(p.name for p in PROCESSES.glob("*.bpmn"))
+
+
+def test_migration_page_dry_run_then_move(web, engine, store, processes):
+    case = start_item11(engine)
+    analyst = client_for(web, "analyst1")
+    content = (processes / FILE).read_text(encoding="utf-8").replace('name="受理登记"', 'name="受理失业登记"')
+    response = upload(analyst, FILE, content.encode())
+    analyst.post(response.headers["Location"] + "/deploy", data={"csrf_token": token(analyst, "/processes/")})
+    page = analyst.get(f"/processes/{ITEM11}/migrate").get_data(as_text=True)
+    assert "可以迁移" in page
+    analyst.post(f"/processes/{ITEM11}/migrate", data={"instance": str(case),
+                                                       "csrf_token": token(analyst, f"/processes/{ITEM11}/migrate")})
+    assert "没有使用旧版本的办理中案件" in analyst.get(f"/processes/{ITEM11}/migrate").get_data(as_text=True)
