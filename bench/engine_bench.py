@@ -30,8 +30,8 @@ from sqlalchemy import create_engine, event, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from app.bootstrap import service_registry
 from engine.clock import CHINA, FrozenClock, china_iso, system_clock
-from engine.errors import DeployError
 from engine.forms import FormRegistry
 from engine.models import AuditEvent, InboxTask, ProcessInstance, ProcessVersion, Timer
 from engine.runtime import CaseContext, Engine
@@ -48,7 +48,7 @@ PROCESSES = ROOT / "processes"
 FORMS = ROOT / "forms"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cuncun_bench"
 ITEM11 = "item_11_unemployment_registration"
-ITEM11_FILES = ("item_11_unemployment_registration.bpmn", "shared_check_materials.bpmn")
+MATERIALS = ["本人身份证或社会保障卡"]
 ACTOR = "bench"
 START = datetime(2026, 11, 23, 10, 0, tzinfo=CHINA)  # a Monday morning, Beijing time
 ITEM11_CONTEXT = CaseContext(point_code="LG-001", town_code="LG", item_code="11",
@@ -538,13 +538,8 @@ def figure_lag(backend: Backend, workdir: Path, sizes: Sizes, summary: Summary) 
 
 # -- 5. stored bytes per waiting instance --------------------------------------------------------
 def deploy_item11(engine: Engine) -> None:
-    """Deploy processes/ as a whole; if another file there is broken, deploy item 11's two files alone."""
-    try:
-        engine.deploy_directory(PROCESSES, actor=ACTOR)
-    except DeployError as exc:
-        say(f"deploy_directory(processes) refused ({'; '.join(exc.findings[:3])}); "
-            f"deploying {' + '.join(ITEM11_FILES)} alone")
-        engine.deploy_files({name: (PROCESSES / name).read_bytes() for name in ITEM11_FILES}, ACTOR)
+    """Deploy processes/ as a whole (item 11 calls shared processes and uses the domain operators)."""
+    engine.deploy_directory(PROCESSES, actor=ACTOR)
 
 
 def state_size_on(backend: Backend, sizes: Sizes, summary: Summary) -> None:
@@ -552,11 +547,11 @@ def state_size_on(backend: Backend, sizes: Sizes, summary: Summary) -> None:
     name = backend.name
     store = backend.fresh("state")
     try:
-        engine = Engine(store, clock=FrozenClock(START), forms=forms())
+        engine = Engine(store, clock=FrozenClock(START), forms=forms(), services=service_registry())
         deploy_item11(engine)
         began = time.perf_counter()
         for _ in range(sizes.item11_cases):
-            engine.start_case(ITEM11, ITEM11_CONTEXT, actor=ACTOR)
+            engine.start_case(ITEM11, ITEM11_CONTEXT, actor=ACTOR, data={"required_materials": MATERIALS})
         started = time.perf_counter() - began
         with store.session() as session:
             states = session.scalars(select(ProcessInstance.state).where(ProcessInstance.process_id == ITEM11)).all()

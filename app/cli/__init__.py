@@ -9,6 +9,7 @@ import click
 
 from app.bootstrap import build_engine
 from app.cli.calendar_cmds import AFTER_LOAD, calendar
+from app.cli.jobs_cmds import jobs
 from engine.deadlines import recompute_provisional_deadlines
 from engine.errors import DeployError
 from engine.schema import upgrade
@@ -91,3 +92,4 @@ def _recompute_after_load(store: Store, year: int) -> str:
 
 AFTER_LOAD.append(_recompute_after_load)
 main.add_command(calendar)
+main.add_command(jobs)

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
+from app.employment.models import UnemploymentRegistration
 from engine.clock import CHINA
 from engine.errors import FormInvalid, TaskStateError
 from engine.models import AuditEvent, InboxTask, ProcessInstance
@@ -86,6 +87,12 @@ def test_complete_materials_approved(engine, store):
         workflow = engine.load_workflow(s, row)
     assert workflow.data.get("registration_status") == "registered" or any(
         t.data.get("registration_status") == "registered" for t in workflow.get_tasks())
+    with store.session() as s:
+        (registration,) = s.scalars(select(UnemploymentRegistration)).all()
+    assert (registration.id_number, registration.instance_id, registration.active) == (
+        CONTEXT.applicant_id_number, case, True)
+    assert (registration.reason, registration.last_employer, registration.phone) == (
+        "contract_expired", "沁水县某公司", "13800138000")
 
 
 def test_incomplete_materials_get_one_time_notice_then_supplement(engine, store):
@@ -115,6 +122,8 @@ def test_rejection_requires_opinion_and_notifies(engine, store):
     engine.complete(review.task_id, "reviewer1", {"decision": "reject", "review_opinion": "仍在职，不符合条件"})
     do(engine, case, "notify_applicant", {"notify_method": "phone"})
     assert instance(store, case).status == "completed"
+    with store.session() as s:
+        assert s.scalars(select(UnemploymentRegistration)).all() == []
 
 
 def test_claim_unclaim_and_foreign_completion(engine, store):
