@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.models import ProcessVersion
-from engine.specs import ParsedProcess, spec_to_json
+from engine.specs import ParsedProcess
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def deploy_parsed(
                 content_hash=process.content_hash,
                 filename=process.filename,
                 bpmn_xml=process.xml,
-                spec_json=spec_to_json(process.spec, process.subprocess_specs),
+                spec_json=process.spec_json,
                 limit_days=process.limit_days,
                 deadline_timer_id=process.deadline_timer_id,
                 is_current=True,

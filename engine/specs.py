@@ -40,6 +40,14 @@ class ParsedProcess:
     limit_days: int | None = None
     deadline_timer_id: str | None = None
     depends_on: list[str] = field(default_factory=list)
+    _spec_json: str | None = field(default=None, repr=False)
+
+    @property
+    def spec_json(self) -> str:
+        """Return the serialized spec, computed once."""
+        if self._spec_json is None:
+            self._spec_json = spec_to_json(self.spec, self.subprocess_specs)
+        return self._spec_json
 
 
 def _read_xml(filename: str, content: bytes) -> etree._ElementTree:
@@ -107,6 +115,11 @@ def _operator_findings(filename: str, tree: etree._ElementTree, operators: set[s
     return findings
 
 
+# Parsing with XSD validation is the slow part of a deploy; files that parsed cleanly once parse the same again.
+_PARSED: dict[tuple, dict[str, ParsedProcess]] = {}
+_PARSED_MAX = 8
+
+
 def parse_files(
     contents: Mapping[str, bytes],
     helpers: Mapping[str, Callable[..., Any]],
@@ -114,6 +127,22 @@ def parse_files(
     operators: set[str] = frozenset(),
 ) -> dict[str, ParsedProcess]:
     """Parse and check a set of files that together resolve every call activity; raise DeployError."""
+    key = (tuple(sorted((name, hashlib.sha256(data).hexdigest()) for name, data in contents.items())),
+           tuple(sorted(helpers)), tuple(sorted(operators)))
+    if key not in _PARSED:
+        parsed = _parse_files(contents, helpers, sample, operators)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = parsed
+    return _PARSED[key]
+
+
+def _parse_files(
+    contents: Mapping[str, bytes],
+    helpers: Mapping[str, Callable[..., Any]],
+    sample: Mapping[str, Any],
+    operators: set[str],
+) -> dict[str, ParsedProcess]:
     parser = SpiffBpmnParser(validator=VALIDATOR)  # XSD validation, with the spiffworkflow extensions
     findings: list[str] = []
     trees: dict[str, etree._ElementTree] = {}
