@@ -7,11 +7,12 @@ from pathlib import Path
 
 from app.auth.roles import ROLES
 from app.catalog import load_catalog
+from engine.calendar import WorkingCalendar
 from engine.checks import CheckContext, check_files
 from engine.clock import china_iso
 from engine.findings import Finding
 from engine.runtime import Engine
-from engine.script_env import CASE_CONTEXT_KEYS
+from engine.script_env import CASE_CONTEXT_KEYS, build_helpers
 from engine.settings import Settings
 
 # Sample case data for trial runs: every key the engine and the counter put into a new case.
@@ -22,8 +23,10 @@ SAMPLE = {key: "" for key in CASE_CONTEXT_KEYS} | {
 def check_context(engine: Engine, settings: Settings) -> CheckContext:
     """Build the check context from the running engine and the catalog."""
     catalog = load_catalog(settings.catalog_path)
+    # Checks need no database: loaded years change dates, never whether a timer text is valid.
+    helpers = build_helpers(lambda: WorkingCalendar(close_of_business=settings.close_of_business), engine.clock)
     return CheckContext(
-        helpers=engine.helpers, operators=engine.services.names(), forms=engine.forms, roles=set(ROLES),
+        helpers=helpers, operators=engine.services.names(), forms=engine.forms, roles=set(ROLES),
         limits={item.process: item.limit_days for item in catalog.items},
         sample={**SAMPLE, "accepted_at": china_iso(engine.clock())},
     )

@@ -54,6 +54,10 @@ class ServiceRegistry:
         return operator(call, **params)
 
 
+class OutsideTransaction(RuntimeError):
+    """A service task ran where no case transaction is open (e.g. a trial run by the checker)."""
+
+
 @dataclass(frozen=True)
 class _Scope:
     session: Session
@@ -85,7 +89,7 @@ class CaseEnvironment(TaskDataEnvironment):
         """Dispatch a service task to its operator inside the case's transaction; return JSON."""
         scope = _scope.get()
         if scope is None:
-            raise RuntimeError(f"service task {operation_name} ran outside an engine transaction")
+            raise OutsideTransaction(f"service task {operation_name} ran outside an engine transaction")
         params = {name: spec["value"] for name, spec in operation_params.items()}
         call = ServiceCall(scope.session, scope.instance, scope.now, context)
         # A savepoint per call: a failing operator leaves none of its writes behind in the parked case.

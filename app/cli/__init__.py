@@ -8,8 +8,11 @@ import sys
 import click
 
 from app.bootstrap import build_engine
+from app.cli.bpmn_cmds import bpmn
 from app.cli.calendar_cmds import AFTER_LOAD, calendar
+from app.cli.check_cmds import check
 from app.cli.jobs_cmds import jobs
+from app.cli.social_cmds import roster
 from engine.deadlines import recompute_provisional_deadlines
 from engine.errors import DeployError
 from engine.schema import upgrade
@@ -93,3 +96,6 @@ def _recompute_after_load(store: Store, year: int) -> str:
 AFTER_LOAD.append(_recompute_after_load)
 main.add_command(calendar)
 main.add_command(jobs)
+main.add_command(roster)
+bpmn.add_command(check)
+main.add_command(bpmn)

@@ -43,3 +43,13 @@ def test_calendar_due_cli(store, monkeypatch):
 def test_worker_once(engine, store, monkeypatch):
     result = run(store, monkeypatch, "worker", "--once")
     assert result.exit_code == 0 and result.output.strip() == "fired=0 failed=0 conflicts=0"
+
+
+def test_bpmn_check_exit_codes(store, monkeypatch, tmp_path):
+    good = run(store, monkeypatch, "bpmn", "check", str(PROCESSES / "item_11_unemployment_registration.bpmn"))
+    assert good.exit_code == 0 and "0 error(s)" in good.output
+    bad = tmp_path / "item_11_unemployment_registration.bpmn"
+    bad.write_bytes((PROCESSES / bad.name).read_bytes().replace(b"statutory_due(accepted_at, 10)", b"PT5M"))
+    result = run(store, monkeypatch, "bpmn", "check", str(bad))
+    assert result.exit_code == 1
+    assert 'quote it as a string: "PT5M"' in result.output and "element deadline" in result.output

@@ -1,0 +1,104 @@
+"""Items 22 and 23: skill-upgrade subsidy and unemployment benefit (which needs a finished item 11 case)."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+import pytest
+from sqlalchemy import select
+
+from app.social.models import SocialApplication
+from engine.errors import FormInvalid
+from engine.models import ProcessInstance
+from tests.factories import ACCEPT, CONTEXT, do, open_tasks, start_item, start_item11, task_of
+
+SUBSIDY = {"insured_status": "employed", "certificate_kind": "skill_level", "certificate_name": "电工",
+           "certificate_number": "S000014050001", "certificate_level": "4", "certificate_issued_on": "2026-09-01",
+           "contact_phone": "13800138000"}
+CLAIM = {"last_employer": "沁水县某煤业公司", "separation_date": "2026-10-31",
+         "separation_reason": "contract_expired", "insured_one_year": "on", "seeks_work": "on",
+         "contact_phone": "13800138000"}
+ID_CARD = ["本人身份证或社会保障卡"]
+
+
+def applications(store, kind: str) -> list[SocialApplication]:
+    with store.session() as s:
+        return list(s.scalars(select(SocialApplication).where(SocialApplication.kind == kind)
+                              .order_by(SocialApplication.id)))
+
+
+def told(engine, case: int) -> str:
+    task = task_of(engine, case, "notify_applicant")
+    with engine.store.session() as s:
+        workflow = engine.load_workflow(s, s.get(ProcessInstance, case))
+        return workflow.get_task_from_id(UUID(task.task_id)).data["notify_message"]
+
+
+def test_22_incomplete_certificate_gets_the_one_time_notice_then_approval(engine, store):
+    case = start_item(engine, "22")
+    do(engine, case, "item22_accept", SUBSIDY)
+    do(engine, case, "check_materials", {"materials_received": ID_CARD, "other_missing": "职业技能等级证书原件"})
+    do(engine, case, "issue_notice", {"notice_handed_over": "on"})
+    do(engine, case, "receive_supplement", {"supplement_note": "带来证书原件"})
+    do(engine, case, "check_materials", {"materials_received": ID_CARD})
+    do(engine, case, "item22_review", {"decision": "approve"}, "reviewer2")
+    assert "技能提升补贴申领申请已经县级审核通过" in told(engine, case)
+    do(engine, case, "notify_applicant", {"notify_method": "sms"})
+    (row,) = applications(store, "skill_upgrade_subsidy")
+    assert (row.status, row.reviewer) == ("approved", "reviewer2")
+    assert json.loads(row.data)["certificate_number"] == "S000014050001"
+
+
+def test_22_certificate_date_cannot_be_in_the_future(engine):
+    case = start_item(engine, "22")
+    with pytest.raises(FormInvalid) as err:
+        do(engine, case, "item22_accept", {**SUBSIDY, "certificate_issued_on": "2027-01-01"})
+    assert "certificate_issued_on" in err.value.errors
+
+
+def finished_unemployment_registration(engine) -> int:
+    case = start_item11(engine)
+    do(engine, case, "item11_accept", ACCEPT)
+    do(engine, case, "check_materials", {"materials_received": ID_CARD})
+    do(engine, case, "item11_review", {"decision": "approve"}, "reviewer1")
+    do(engine, case, "notify_applicant", {"notify_method": "in_person"})
+    return case
+
+
+def claim(engine, **answers) -> int:
+    case = start_item(engine, "23")
+    do(engine, case, "item23_accept", {**CLAIM, **answers})
+    return case
+
+
+def test_23_claim_after_unemployment_registration_is_approved(engine, store):
+    finished_unemployment_registration(engine)
+    case = claim(engine)
+    assert [t.bpmn_id for t in open_tasks(engine, case)] == ["check_materials"]
+    do(engine, case, "check_materials", {"materials_received": ID_CARD})
+    do(engine, case, "item23_review", {"decision": "approve"}, "reviewer1")
+    do(engine, case, "notify_applicant", {"notify_method": "in_person"})
+    (row,) = applications(store, "unemployment_benefit_claim")
+    assert (row.status, row.id_number, row.instance_id) == ("approved", CONTEXT.applicant_id_number, case)
+
+
+def test_23_refused_without_a_finished_unemployment_registration(engine, store):
+    running = start_item11(engine)  # started, not finished: does not count
+    case = claim(engine)
+    assert told(engine, case) == ("您的失业保险金申领申请不符合办理条件，不予受理。"
+                                  "理由：未查到申请人已办结的失业登记，请先办理失业登记（事项11）。")
+    do(engine, case, "notify_applicant", {"notify_method": "in_person"})
+    (row,) = applications(store, "unemployment_benefit_claim")
+    assert (row.status, row.reviewer) == ("rejected", None)
+    assert running != case
+
+
+@pytest.mark.parametrize(("answers", "reason"), [
+    ({"separation_reason": "resigned"}, "因本人意愿中断就业（主动辞职）的，不符合申领失业保险金的条件。"),
+    ({"insured_one_year": ""}, "失业前参加失业保险并缴费不满一年，不符合申领失业保险金的条件。"),
+])
+def test_23_refusals_after_registration(engine, store, answers, reason):
+    finished_unemployment_registration(engine)
+    case = claim(engine, **answers)
+    assert told(engine, case).endswith("理由：" + reason)
