@@ -13,6 +13,7 @@ from app.cases.marks import deadline_mark
 from app.cases.start_form import start_form
 from app.cases.starting import StartRefused, start_item_case
 from app.org.queries import get_point
+from app.workbench.diagrams import case_diagram
 from engine.clock import CHINA
 from engine.errors import ConflictError, EngineError, TaskStateError
 from engine.forms import form_fields_for_render, validate
@@ -201,6 +202,7 @@ def case(instance_id: int):
              for t, _ in open_tasks(engine.store, instance_id=instance_id)]
     data = snapshots.case_data(engine, row)
     return render_template("cases/case.html", case=row, tasks=tasks, history=case_history(engine.store, row.id),
+                           diagram=case_diagram(engine, row),
                            item=_catalog().get(row.item_code or ""), data=data, forms=engine.forms,
                            mark=deadline_mark(row.due_at if row.status != "completed" else None, row.overdue, now,
                                               engine.due_soon_cutoff(now)))

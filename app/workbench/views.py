@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app.auth.policy import require
 from app.auth.roles import ADMIN, ANALYST, SUPERVISOR
-from app.workbench import queries, uploads
+from app.workbench import diagrams, queries, uploads
 from engine.errors import EngineError
 from engine.migration import migrate, plan_migration
 
@@ -63,8 +63,9 @@ def version(version_id: int):
     """Show one version: where its open cases wait and how many are overdue."""
     _may(VIEWERS)
     row = queries.get_version(_engine().store, version_id) or abort(404)
-    return render_template("workbench/version.html", version=row,
-                           waiting=queries.waiting_by_task(_engine().store, version_id))
+    waiting = queries.waiting_by_task(_engine().store, version_id)
+    return render_template("workbench/version.html", version=row, waiting=waiting,
+                           diagram=diagrams.version_diagram(row, waiting))
 
 
 @bp.get("/versions/<int:version_id>/download")
@@ -106,7 +107,7 @@ def pending(upload_id: int):
     findings = json.loads(row.findings)
     return render_template("workbench/pending.html", upload=row, findings=findings,
                            errors=[f for f in findings if f["severity"] == "error"],
-                           diffs=uploads.diffs(_engine(), row.content))
+                           diffs=uploads.diffs(_engine(), row.content), diagram=diagrams.preview(row.content))
 
 
 @bp.post("/uploads/<int:upload_id>/deploy")

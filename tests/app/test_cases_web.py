@@ -163,3 +163,14 @@ def test_pages_need_login(web):
     client = web.test_client()
     assert client.get("/inbox").headers["Location"].startswith("/login")
     assert client.get("/cases/1").headers["Location"].startswith("/login")
+
+
+def test_case_page_diagram_shows_path_and_where_it_waits(clerk, store):
+    start_item11(clerk)
+    (case,) = cases(store)
+    submit(clerk, store, case.id, "verify_identity", VERIFY)
+    page = clerk.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "办理路径" in page and "<svg" in page
+    assert re.search(r'class="[^"]*state-done[^"]*" data-element-id="identify_call"', page)
+    assert re.search(r'class="[^"]*state-active[^"]*" data-element-id="item11_accept"', page)
+    assert re.search(r'class="[^"]*taken[^"]*" data-element-id="[^"]*"', page)

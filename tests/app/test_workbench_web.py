@@ -102,3 +102,16 @@ def test_migration_page_dry_run_then_move(web, engine, store, processes):
     analyst.post(f"/processes/{ITEM11}/migrate", data={"instance": str(case),
                                                        "csrf_token": token(analyst, f"/processes/{ITEM11}/migrate")})
     assert "没有使用旧版本的办理中案件" in analyst.get(f"/processes/{ITEM11}/migrate").get_data(as_text=True)
+
+
+def test_version_page_badges_where_cases_wait(web, engine, clock):
+    start_item11(engine)
+    clock.advance(days=30)
+    from engine.timers import fire_due_timers
+
+    fire_due_timers(engine)  # the deadline passes: the case is overdue
+    analyst = client_for(web, "analyst1")
+    with web.extensions["cuncun.engine"].store.session() as s:
+        vid = s.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == ITEM11))
+    page = analyst.get(f"/processes/versions/{vid}").get_data(as_text=True)
+    assert "<svg" in page and "1 等待 / 1 超期" in page
