@@ -97,6 +97,15 @@ def sync_timers(
     return fired
 
 
+def task_due(task: Task, row: ProcessInstance) -> tuple[datetime | None, bool]:
+    """Return a task's due moment and overdue flag: the case's, unless the task names a data key (`due_from`)."""
+    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+    value = task.data.get(props["due_from"]) if "due_from" in props else None
+    if value:  # e.g. a reminder due before the next yearly certification, long after the case's own deadline
+        return parse_moment(value), False
+    return row.due_at, row.overdue
+
+
 def sync_inbox(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> None:
     """Make the instance's inbox rows exactly its ready user tasks; keep assignees of tasks still open."""
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
@@ -105,13 +114,15 @@ def sync_inbox(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, n
     gone = set(stored) - set(ready)
     if gone:
         session.execute(delete(InboxTask).where(InboxTask.task_id.in_(gone)))
-    new = [{"instance_id": row.id, "task_id": task_id, "bpmn_id": task.task_spec.bpmn_id,
-            "title": task_title(task), "candidate_role": candidate_role(task), "point_code": row.point_code,
-            "town_code": row.town_code, "assignee": None, "created_at": now, "due_at": row.due_at,
-            "overdue": row.overdue}
-           for task_id, task in ready.items() if task_id not in stored]
+    new = []
+    for task_id, task in ready.items():
+        due, overdue = task_due(task, row)
+        if task_id not in stored:
+            new.append({"instance_id": row.id, "task_id": task_id, "bpmn_id": task.task_spec.bpmn_id,
+                        "title": task_title(task), "candidate_role": candidate_role(task),
+                        "point_code": row.point_code, "town_code": row.town_code, "assignee": None,
+                        "created_at": now, "due_at": due, "overdue": overdue})
+        elif (stored[task_id].due_at, stored[task_id].overdue) != (due, overdue):
+            session.execute(update(InboxTask).where(InboxTask.task_id == task_id).values(due_at=due, overdue=overdue))
     if new:
         session.execute(insert(InboxTask), new)
-    if any(r.due_at != row.due_at or r.overdue != row.overdue for t, r in stored.items() if t in ready):
-        session.execute(update(InboxTask).where(InboxTask.instance_id == row.id)
-                        .values(due_at=row.due_at, overdue=row.overdue))

@@ -86,6 +86,8 @@ def test_reminder_comes_11_months_later_in_the_point_clerk_queue(engine, store, 
     (remind,) = open_tasks(engine, case)
     assert (remind.bpmn_id, remind.title, remind.candidate_role, remind.point_code) == (
         "item21_remind", "提醒待遇领取人进行资格认证", "clerk", "LG-V01")
+    # Due when the next certification is due (due_from), not at the case's long-past 3-day deadline.
+    assert (remind.due_at, remind.overdue) == (datetime(2027, 11, 23, 10, tzinfo=CHINA), False)
     data = data_at(engine, case, "item21_remind")
     assert (data["certified_on"], data["next_certification_due"]) == ("2026-11-23", "2027-11-23")
     with pytest.raises(FormInvalid):
