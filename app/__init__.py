@@ -47,12 +47,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import auth, filters, home
     from app.cases import views as cases
+    from app.faults import views as faults
     from app.org import views as org
     from app.sla import views as sla
     from app.workbench import views as workbench
 
     auth.init_app(app)
     filters.init_app(app)
-    for blueprint in (home.bp, cases.bp, org.bp, sla.bp, workbench.bp):
+    for blueprint in (home.bp, cases.bp, org.bp, sla.bp, workbench.bp, faults.bp):
         app.register_blueprint(blueprint)
     return app
