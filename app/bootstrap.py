@@ -5,6 +5,8 @@ from __future__ import annotations
 from app.accounts import operators as account_operators
 from app.employment import operators as employment_operators
 from app.faults import operators as fault_operators
+from app.inspection import operators as inspection_operators
+from app.reports import operators as report_operators
 from app.social import operators as social_operators
 from engine.clock import Clock, system_clock
 from engine.forms import FormRegistry
@@ -29,6 +31,7 @@ def build_engine(settings: Settings, *, store: Store | None = None, clock: Clock
 def service_registry() -> ServiceRegistry:
     """Register every domain package's service operators."""
     services = ServiceRegistry()
-    for module in (employment_operators, social_operators, account_operators, fault_operators):
+    for module in (employment_operators, social_operators, account_operators, fault_operators,
+                   inspection_operators, report_operators):
         module.register(services)
     return services

@@ -5,11 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable, Sequence
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.runtime import Engine
 from engine.timers import fire_due_timers
+
+# A periodic job the application adds to the worker (e.g. starting the monthly reports); it must be safe to run
+# on several workers at once and to run late.
+Job = Callable[[Engine], None]
 
 log = logging.getLogger("cuncun.worker")
 
@@ -19,20 +24,25 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def sweep(engine: Engine) -> None:
-    """Fire what is due now; log only when something happened."""
+def sweep(engine: Engine, jobs: Sequence[Job] = ()) -> None:
+    """Run the application's jobs, then fire what is due now; log only when something happened."""
+    for job in jobs:
+        try:
+            job(engine)
+        except Exception:  # one failing job must not stop timers from firing
+            log.exception("worker job %s failed", getattr(job, "__name__", job))
     result = fire_due_timers(engine)
     if result.fired or result.failed or result.conflicts:
         log.info("%s fired=%d failed=%d conflicts=%d", worker_name(), result.fired, result.failed,
                  result.conflicts)
 
 
-def run_worker(engine: Engine, interval: float = 1.0) -> None:
+def run_worker(engine: Engine, interval: float = 1.0, jobs: Sequence[Job] = ()) -> None:
     """Sweep at once (timers that came due while no worker ran), then every `interval` seconds."""
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per sweep would drown the log
     scheduler = BlockingScheduler(timezone="Asia/Shanghai")
     # One sweep at a time per process; several processes are safe thanks to the claim in timers.py.
-    scheduler.add_job(sweep, "interval", args=[engine], seconds=interval, max_instances=1, coalesce=True,
+    scheduler.add_job(sweep, "interval", args=[engine, jobs], seconds=interval, max_instances=1, coalesce=True,
                       next_run_time=engine.clock())
     log.info("worker %s started, sweeping every %.1fs", worker_name(), interval)
     try:
