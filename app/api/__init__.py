@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1 with marshmallow schemas and an OpenAPI document."""

@@ -1,0 +1,1 @@
+"""Tables of kiosks and API tokens."""
