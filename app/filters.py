@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, current_app, g
 
 from app.auth.roles import role_label
 from app.cases.starting import MODES
 from engine.clock import CHINA
+from engine.queries import process_names
 
 CASE_STATUS = {"running": "办理中", "completed": "已办结", "error": "出错待处理"}
 ACTIONS = {
@@ -23,6 +24,16 @@ def china_time(moment: datetime | None) -> str:
     return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+def case_title(case) -> str:
+    """Name a case by its catalog item, else by its process's current name (account requests, faults…)."""
+    item = current_app.extensions["cuncun.catalog"].get(case.item_code or "")
+    if item is not None:
+        return item.name
+    if "process_names" not in g:
+        g.process_names = process_names(current_app.extensions["cuncun.engine"].store)
+    return g.process_names.get(case.process_id, case.process_id)
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.jinja_env.filters.update(
@@ -32,4 +43,5 @@ def init_app(app: Flask) -> None:
         channel_label=lambda code: MODES.get(code, (code,))[0],
         role_label=role_label,
         fromjson=lambda text: json.loads(text or "{}"),
+        case_title=case_title,
     )

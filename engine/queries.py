@@ -122,3 +122,10 @@ def case_history(store: Store, instance_id: int) -> list[AuditEvent]:
     with store.session() as s:
         return list(s.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
                               .order_by(AuditEvent.at, AuditEvent.id)))
+
+
+def process_names(store: Store) -> dict[str, str]:
+    """Map each process id to its current version's name."""
+    with store.session() as s:
+        return dict(s.execute(select(ProcessVersion.process_id, ProcessVersion.name)
+                              .where(ProcessVersion.is_current)).all())
