@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from sqlalchemy import select
 
 from app.cases.starting import start_item_case
 from app.catalog import load_catalog
-from engine.models import InboxTask
+from engine.models import InboxTask, ProcessInstance
 from engine.runtime import CaseContext, Engine
 from tests.conftest import PROCESSES
 
@@ -54,3 +56,22 @@ def start_item(engine: Engine, code: str, context: CaseContext = CONTEXT, *, ver
     if verified and context.channel in ("counter", "kiosk_assisted"):
         do(engine, case, "verify_identity", VERIFY, actor)
     return case
+
+
+def data_at(engine: Engine, instance_id: int, bpmn_id: str) -> dict:
+    """Return the data of the case's open task with this BPMN id (what its form shows)."""
+    task = task_of(engine, instance_id, bpmn_id)
+    with engine.store.session() as s:
+        workflow = engine.load_workflow(s, s.get(ProcessInstance, instance_id))
+        return workflow.get_task_from_id(UUID(task.task_id)).data
+
+
+def told(engine: Engine, instance_id: int) -> str:
+    """Return the result sentence the clerk tells the applicant at the notify step."""
+    return data_at(engine, instance_id, "notify_applicant")["notify_message"]
+
+
+def status(engine: Engine, instance_id: int) -> str:
+    """Return the case's status."""
+    with engine.store.session() as s:
+        return s.get(ProcessInstance, instance_id).status

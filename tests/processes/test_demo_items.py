@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from uuid import UUID
 
 import pytest
 from sqlalchemy import select
@@ -15,16 +14,10 @@ from app.social.models import ResidentContribution, SocialApplication
 from app.social.roster import import_roster
 from engine.errors import FormInvalid
 from engine.models import ProcessInstance
-from tests.factories import CATALOG, CONTEXT, do, open_tasks, start_item, task_of
+from tests.factories import CATALOG, CONTEXT, data_at, do, open_tasks, start_item
 
 PERSON = CONTEXT.applicant_id_number
 
-
-def data_at(engine, case: int, bpmn_id: str) -> dict:
-    task = task_of(engine, case, bpmn_id)
-    with engine.store.session() as s:
-        workflow = engine.load_workflow(s, s.get(ProcessInstance, case))
-        return workflow.get_task_from_id(UUID(task.task_id)).data
 
 
 def status(store, case: int) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from uuid import UUID
 
 from sqlalchemy import select
 
@@ -12,7 +11,7 @@ from app.social.models import SocialApplication
 from engine.clock import CHINA
 from engine.models import InboxTask, ProcessInstance
 from engine.timers import fire_due_timers
-from tests.factories import CONTEXT, do, open_tasks, start_item, task_of
+from tests.factories import CONTEXT, do, open_tasks, start_item, told
 
 ENROL = {"employment_form": "individual_business", "contribution_base_level": "社会平均工资的60%",
          "hukou_kind": "rural", "residence_address": "沁水县龙港镇", "contact_phone": "13800138000",
@@ -27,12 +26,6 @@ def applications(store, kind: str) -> list[SocialApplication]:
         return list(s.scalars(select(SocialApplication).where(SocialApplication.kind == kind)
                               .order_by(SocialApplication.id)))
 
-
-def told(engine, case: int) -> str:
-    task = task_of(engine, case, "notify_applicant")
-    with engine.store.session() as s:
-        workflow = engine.load_workflow(s, s.get(ProcessInstance, case))
-        return workflow.get_task_from_id(UUID(task.task_id)).data["notify_message"]
 
 
 def status(store, case: int) -> str:

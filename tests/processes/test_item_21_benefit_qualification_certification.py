@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
 
 import pytest
 from sqlalchemy import select
@@ -14,16 +13,10 @@ from engine.clock import CHINA
 from engine.errors import FormInvalid
 from engine.models import InboxTask, ProcessInstance, Timer
 from engine.timers import fire_due_timers
-from tests.factories import CONTEXT, do, open_tasks, start_item, task_of
+from tests.factories import CONTEXT, data_at, do, open_tasks, start_item, task_of
 
 ACCEPT = {"benefit_kind": "resident_pension", "commitment_signed": "on"}
 
-
-def data_at(engine, case: int, bpmn_id: str) -> dict:
-    task = task_of(engine, case, bpmn_id)
-    with engine.store.session() as s:
-        workflow = engine.load_workflow(s, s.get(ProcessInstance, case))
-        return workflow.get_task_from_id(UUID(task.task_id)).data
 
 
 def instance(store, case: int) -> ProcessInstance:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from uuid import UUID
 
 import pytest
 from sqlalchemy import select
 
 from app.social.models import SocialApplication
 from engine.errors import FormInvalid
-from engine.models import ProcessInstance
-from tests.factories import ACCEPT, CONTEXT, do, open_tasks, start_item, start_item11, task_of
+from tests.factories import ACCEPT, CONTEXT, do, open_tasks, start_item, start_item11, told
 
 SUBSIDY = {"insured_status": "employed", "certificate_kind": "skill_level", "certificate_name": "电工",
            "certificate_number": "S000014050001", "certificate_level": "4", "certificate_issued_on": "2026-09-01",
@@ -27,12 +25,6 @@ def applications(store, kind: str) -> list[SocialApplication]:
         return list(s.scalars(select(SocialApplication).where(SocialApplication.kind == kind)
                               .order_by(SocialApplication.id)))
 
-
-def told(engine, case: int) -> str:
-    task = task_of(engine, case, "notify_applicant")
-    with engine.store.session() as s:
-        workflow = engine.load_workflow(s, s.get(ProcessInstance, case))
-        return workflow.get_task_from_id(UUID(task.task_id)).data["notify_message"]
 
 
 def test_22_incomplete_certificate_gets_the_one_time_notice_then_approval(engine, store):

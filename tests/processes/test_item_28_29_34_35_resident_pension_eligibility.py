@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from uuid import UUID
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +11,7 @@ from app.social.models import SocialApplication
 from app.social.roster import import_roster
 from engine.models import ProcessInstance
 from engine.runtime import CaseContext
-from tests.factories import CONTEXT, do, open_tasks, start_item, task_of
+from tests.factories import CONTEXT, do, open_tasks, start_item, told
 
 AGE_15_TURNS_16_TOMORROW = "140521201011240511"  # the clock stands on 2026-11-23
 AGE_30 = "140521199607100026"
@@ -38,13 +37,6 @@ def case_status(store, case: int) -> str:
     with store.session() as s:
         return s.get(ProcessInstance, case).status
 
-
-def told(engine, case: int) -> str:
-    """Return the result sentence shown at the notify step."""
-    task = task_of(engine, case, "notify_applicant")
-    with engine.store.session() as s:
-        workflow = engine.load_workflow(s, s.get(ProcessInstance, case))
-        return workflow.get_task_from_id(UUID(task.task_id)).data["notify_message"]
 
 
 def notify(engine, case: int) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from uuid import UUID
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from sqlalchemy import select
 from app.social.models import SocialApplication
 from engine.errors import FormInvalid
 from engine.models import ProcessInstance
-from tests.factories import CONTEXT, do, open_tasks, start_item, task_of
+from tests.factories import CONTEXT, do, open_tasks, start_item, told
 
 PHONE = {"contact_phone": "13800138000"}
 ID_CARD = ["本人身份证或社会保障卡"]
@@ -23,12 +22,6 @@ def applications(store, kind: str) -> list[SocialApplication]:
         return list(s.scalars(select(SocialApplication).where(SocialApplication.kind == kind)
                               .order_by(SocialApplication.id)))
 
-
-def told(engine, case: int) -> str:
-    task = task_of(engine, case, "notify_applicant")
-    with engine.store.session() as s:
-        workflow = engine.load_workflow(s, s.get(ProcessInstance, case))
-        return workflow.get_task_from_id(UUID(task.task_id)).data["notify_message"]
 
 
 def finish(engine, case: int) -> None:

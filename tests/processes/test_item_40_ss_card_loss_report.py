@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
 
 from sqlalchemy import select
 
@@ -12,7 +11,7 @@ from app.social.models import SsCardEvent
 from engine.clock import CHINA
 from engine.models import ProcessInstance, Timer
 from engine.timers import fire_due_timers
-from tests.factories import CONTEXT, do, open_tasks, start_item, task_of
+from tests.factories import CONTEXT, do, open_tasks, start_item, told
 
 OWNER = CONTEXT.applicant_id_number
 
@@ -31,12 +30,6 @@ def timers(store, case: int) -> list[Timer]:
     with store.session() as s:
         return list(s.scalars(select(Timer).where(Timer.instance_id == case)))
 
-
-def told(engine, case: int) -> str:
-    task = task_of(engine, case, "notify_applicant")
-    with engine.store.session() as s:
-        workflow = engine.load_workflow(s, s.get(ProcessInstance, case))
-        return workflow.get_task_from_id(UUID(task.task_id)).data["notify_message"]
 
 
 def card(engine, action: str, reason: str = "") -> int:
