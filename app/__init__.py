@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from app import auth, filters, home
+    from app.accounts import views as accounts
     from app.cases import views as cases
     from app.faults import views as faults
     from app.org import views as org
@@ -54,6 +55,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     auth.init_app(app)
     filters.init_app(app)
-    for blueprint in (home.bp, cases.bp, org.bp, sla.bp, workbench.bp, faults.bp):
+    for blueprint in (home.bp, cases.bp, org.bp, sla.bp, workbench.bp, faults.bp, accounts.bp):
         app.register_blueprint(blueprint)
     return app

@@ -16,6 +16,12 @@ CASE_STATUS = {"running": "办理中", "completed": "已办结", "error": "出�
 ACTIONS = {
     "start": "受理", "claim": "认领", "unclaim": "退回队列", "complete_task": "办理", "timer_fired": "定时触发",
     "complete_case": "办结", "error": "出错", "retry": "重试", "deadline_recomputed": "重算办结时限",
+    "migrate": "迁移到新版本", "account_request_filed": "提交账号申请", "review_recused": "审核人回避",
+    "account_request_rejected": "退回账号申请", "account_request_refused": "账号申请无法执行",
+    "account_request_resubmitted": "重新提交账号申请", "account_request_withdrawn": "撤回账号申请",
+    "account_created": "新增账号", "account_frozen": "冻结账号", "account_unlocked": "解锁账号",
+    "account_cancelled": "注销账号", "account_role_changed": "变更账号权限", "milestone_set": "网点里程碑",
+    "initial_password_issued": "生成初始密码",
 }
 
 

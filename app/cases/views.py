@@ -7,6 +7,7 @@ import uuid
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.accounts.policy import may_work
 from app.auth.policy import can_see, can_work, inbox_kwargs, require, scope_kwargs
 from app.cases import snapshots
 from app.cases.marks import deadline_mark
@@ -96,6 +97,7 @@ def _workable(task_id: str):
         flash(exc.message, "error")
         abort(redirect(url_for("cases.inbox")))
     require(can_work(current_user, inbox_row.candidate_role, inbox_row.point_code, inbox_row.town_code))
+    require(may_work(current_user, inbox_row.bpmn_id, data))  # four eyes on account requests
     return inbox_row, case, data
 
 
