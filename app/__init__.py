@@ -49,12 +49,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.accounts import views as accounts
     from app.cases import views as cases
     from app.faults import views as faults
+    from app.inspection import views as inspection
     from app.org import views as org
+    from app.reports import views as reports
     from app.sla import views as sla
     from app.workbench import views as workbench
 
     auth.init_app(app)
     filters.init_app(app)
-    for blueprint in (home.bp, cases.bp, org.bp, sla.bp, workbench.bp, faults.bp, accounts.bp):
+    for blueprint in (home.bp, cases.bp, org.bp, sla.bp, workbench.bp, faults.bp, accounts.bp, inspection.bp,
+                      reports.bp):
         app.register_blueprint(blueprint)
     return app

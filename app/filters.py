@@ -21,7 +21,8 @@ ACTIONS = {
     "account_request_resubmitted": "重新提交账号申请", "account_request_withdrawn": "撤回账号申请",
     "account_created": "新增账号", "account_frozen": "冻结账号", "account_unlocked": "解锁账号",
     "account_cancelled": "注销账号", "account_role_changed": "变更账号权限", "milestone_set": "网点里程碑",
-    "initial_password_issued": "生成初始密码",
+    "initial_password_issued": "生成初始密码", "inspection_scored": "验收评分", "report_confirmed": "确认报表数据",
+    "report_submitted": "报送报表",
 }
 
 

@@ -57,15 +57,17 @@ def deploy(directory: str | None, actor: str) -> None:
 @click.option("--once", is_flag=True, help="Fire what is due now and exit.")
 def worker(interval: float, once: bool) -> None:
     """Run the timer worker (APScheduler, its own process)."""
+    from app.reports.dispatch import dispatch_monthly_reports
     from engine.timers import fire_due_timers
     from engine.worker import run_worker
 
     engine = build_engine(Settings.from_env())
     if once:
+        dispatch_monthly_reports(engine)
         result = fire_due_timers(engine)
         click.echo(f"fired={result.fired} failed={result.failed} conflicts={result.conflicts}")
         return
-    run_worker(engine, interval)
+    run_worker(engine, interval, jobs=[dispatch_monthly_reports])
 
 
 @main.command()

@@ -1,0 +1,82 @@
+"""Start each month's reports on time: the worker job `dispatch_monthly_reports(engine)`.
+
+Every sweep the job asks one indexed question: are this month's four reports all started? If not, it starts,
+for each report, the county's case and one case per town for the town's staff to confirm their figures. Each
+case is started with a request key naming report, month (and town), so however many workers run the job at
+once, and however often, each case starts exactly once: the loser of a race gets the winner's case back. The
+county's case writes the unique (report, month) row in the same transaction that starts it.
+
+A worker that was down for a whole month does not start that month's reports afterwards; one that starts
+late in the month starts the month's reports at once (already overdue if their day has passed).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlalchemy import select, update
+
+from app.org.models import Town
+from app.reports.models import ReportRun
+from app.reports.services import PROCESS_ID, period_label, period_of
+from app.reports.settings import ReportSettings
+from app.reports.vocab import REPORT_KINDS
+from engine.clock import china_iso
+from engine.runtime import CaseContext, Engine
+
+ACTOR = "system:reports"
+log = logging.getLogger(__name__)
+
+
+def due_of(engine: Engine, period: str, kind: str, settings: ReportSettings) -> str:
+    """Return when a report of a month is due: close of business on its day of the month."""
+    year, month = (int(part) for part in period.split("-"))
+    return china_iso(engine.calendar.current().close_of(date(year, month, settings.due_days[kind])))
+
+
+def request_key(kind: str, period: str, town_code: str | None = None) -> str:
+    """Name a report case so that it starts once (ProcessInstance.request_key is unique)."""
+    return f"report:{kind}:{period}" + (f":{town_code}" if town_code else "")
+
+
+def _data(kind: str, period: str, due: str, scope: str, town_name: str = "") -> dict:
+    spec = REPORT_KINDS[kind]
+    return {"report_kind": kind, "report_period": period, "report_due": due, "report_scope": scope,
+            "report_label": spec.label, "report_recipient": spec.recipient,
+            "report_period_label": period_label(period), "report_town_name": town_name,
+            "report_due_text": due[:16].replace("T", " ") + " 前",
+            "report_title": f"{period_label(period)}{spec.label}" + (f"（{town_name}）" if town_name else "")}
+
+
+def start_report(engine: Engine, kind: str, period: str, settings: ReportSettings) -> int:
+    """Start one report of a month: the county's case, then a case per town; return the county's case."""
+    due = due_of(engine, period, kind, settings)
+    title = f"{period_label(period)}{REPORT_KINDS[kind].label}"
+    county = engine.start_case(PROCESS_ID, CaseContext(applicant_name=title), actor=ACTOR,
+                               data=_data(kind, period, due, "county"), request_key=request_key(kind, period))
+    with engine.store.session() as session:
+        towns = [(t.code, t.name) for t in session.scalars(select(Town).order_by(Town.ordinal))]
+    for code, name in towns:
+        engine.start_case(PROCESS_ID, CaseContext(town_code=code, applicant_name=name), actor=ACTOR,
+                          data=_data(kind, period, due, "town", name), request_key=request_key(kind, period, code))
+    with engine.store.session(write=True) as session:
+        session.execute(update(ReportRun).where(ReportRun.kind == kind, ReportRun.period == period,
+                                                ReportRun.towns_started_at.is_(None))
+                        .values(towns_started_at=engine.clock()))
+    return county
+
+
+def dispatch_monthly_reports(engine: Engine) -> list[str]:
+    """Start this month's reports that are not fully started yet; return their kinds (usually none)."""
+    period = period_of(engine.clock())
+    with engine.store.session() as session:
+        done = set(session.scalars(select(ReportRun.kind).where(ReportRun.period == period,
+                                                                ReportRun.towns_started_at.is_not(None))))
+    pending = [kind for kind in REPORT_KINDS if kind not in done]
+    if pending:
+        settings = ReportSettings.from_env()
+        for kind in pending:
+            start_report(engine, kind, period, settings)
+        log.info("started the %s reports of %s", ", ".join(pending), period)
+    return pending

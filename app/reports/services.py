@@ -1,0 +1,113 @@
+"""Keep each month's reports: the process's operators call these in the case's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.vocab import MILESTONES
+from app.reports import tables
+from app.reports.models import ReportConfirmation, ReportRun
+from app.reports.settings import ReportSettings
+from app.reports.vocab import FUNDS, POINT_DETAIL, PROGRESS, REPORT_KINDS, SUMMARY_MILESTONES
+from engine import audit
+from engine.clock import CHINA
+from engine.models import AuditEvent, ProcessInstance
+
+PROCESS_ID = "report_monthly"
+
+
+def period_of(moment: datetime) -> str:
+    """Return the month a moment falls in (Beijing time), as "2026-12"."""
+    return f"{moment.astimezone(CHINA):%Y-%m}"
+
+
+def period_label(period: str) -> str:
+    """Show a period in Chinese, e.g. "2026年12月"."""
+    year, month = period.split("-")
+    return f"{year}年{int(month)}月"
+
+
+def figures_text(session: Session, kind: str, period: str, town_code: str) -> str:
+    """Return a town's figures for a report, as the town confirms them (from live data)."""
+    if kind == FUNDS:
+        year = int(period[:4])
+        rows, _ = tables.funds(session, year, ReportSettings.from_env().subsidy_per_point, town_code)
+        row = rows[0]
+        return (f"{year}年：服务点{row.points}个，正式运行{row.operating}个；应补助{tables.yuan(row.due_fen)}元，"
+                f"已下达{tables.yuan(row.allocated_fen)}元，已到位{tables.yuan(row.arrived_fen)}元"
+                f"（到位率{tables.show_rate(row.rate)}），资金已到位服务点{row.arrived_points}个。")
+    if kind == PROGRESS:
+        return "\n".join(f"{r.no}. {MILESTONES[r.milestone]}：{r.done}/{r.points}（{tables.show_rate(r.rate)}），"
+                         f"时限{r.limit}" for r in tables.progress(session, town_code))
+    if kind == POINT_DETAIL:
+        (block,) = tables.point_detail(session, town_code)
+        lines = [f"服务点{block.total}个（行政村{block.villages}个，社区{block.communities}个）"]
+        missing = {m: [p.point.name for p in block.points if not p.flag(m)] for m, _ in SUMMARY_MILESTONES}
+        for milestone, label in SUMMARY_MILESTONES:
+            names = missing[milestone]
+            tail = f"；未完成：{'、'.join(names[:10])}{'等' if len(names) > 10 else ''}" if names else ""
+            lines.append(f"{label}：完成{block.total - len(names)}个{tail}")
+        return "\n".join(lines)
+    rows, _ = tables.town_summary(session, town_code)
+    row = rows[0]
+    return "\n".join([f"服务点数量：{row.points}"] + [
+        f"{label}：{row.done[m]}（完成率{tables.show_rate(row.rate(m))}）" for m, label in SUMMARY_MILESTONES])
+
+
+def open_run(session: Session, instance: ProcessInstance, data: dict, now: datetime) -> None:
+    """Put the county's report of the month on record (in the same transaction that starts its case)."""
+    session.add(ReportRun(kind=data["report_kind"], period=data["report_period"], instance_id=instance.id,
+                          due_at=datetime.fromisoformat(data["report_due"]), started_at=now))
+
+
+def open_confirmation(session: Session, instance: ProcessInstance, data: dict, now: datetime) -> str:
+    """Put a town's confirmation on record with its current figures; return them."""
+    kind, period = data["report_kind"], data["report_period"]
+    text = figures_text(session, kind, period, instance.town_code)
+    session.add(ReportConfirmation(kind=kind, period=period, town_code=instance.town_code, instance_id=instance.id,
+                                   due_at=datetime.fromisoformat(data["report_due"]), status="open", figures=text,
+                                   rechecks=0, opened_at=now))
+    return text
+
+
+def _confirmation(session: Session, instance_id: int) -> ReportConfirmation:
+    row = session.scalar(select(ReportConfirmation).where(ReportConfirmation.instance_id == instance_id))
+    if row is None:
+        raise LookupError(f"report case {instance_id} has no confirmation row")
+    return row
+
+
+def _last_actor(session: Session, instance: ProcessInstance) -> str:
+    actor = session.scalar(select(AuditEvent.actor).where(AuditEvent.instance_id == instance.id,
+                                                          AuditEvent.action == "complete_task")
+                           .order_by(AuditEvent.id.desc()).limit(1))
+    return actor or instance.created_by
+
+
+def refresh_figures(session: Session, instance: ProcessInstance, now: datetime) -> str:
+    """Regenerate a town's figures after it corrected its data; return them."""
+    row = _confirmation(session, instance.id)
+    row.figures = figures_text(session, row.kind, row.period, row.town_code)
+    row.rechecks += 1
+    return row.figures
+
+
+def record_confirmation(session: Session, instance: ProcessInstance, now: datetime, note: str) -> None:
+    """Record that the town confirmed the figures it was shown."""
+    row = _confirmation(session, instance.id)
+    row.status, row.confirmed_by, row.confirmed_at, row.note = "confirmed", _last_actor(session, instance), now, note
+    audit.record(session, at=now, actor=row.confirmed_by, action="report_confirmed", instance_id=instance.id,
+                 kind=row.kind, period=row.period, town_code=row.town_code)
+
+
+def record_submission(session: Session, instance: ProcessInstance, now: datetime, note: str) -> None:
+    """Record that the county sent the month's report on."""
+    row = session.scalar(select(ReportRun).where(ReportRun.instance_id == instance.id))
+    if row is None:
+        raise LookupError(f"report case {instance.id} has no report row")
+    row.submitted_by, row.submitted_at, row.submit_note = _last_actor(session, instance), now, note
+    audit.record(session, at=now, actor=row.submitted_by, action="report_submitted", instance_id=instance.id,
+                 kind=row.kind, period=row.period, label=REPORT_KINDS[row.kind].label)
