@@ -32,7 +32,7 @@ class MigrationCheck:
 
 def _blockers(engine: Engine, workflow: BpmnWorkflow, target: ProcessVersion, session: Session) -> list[str]:
     """Say what stops this workflow from moving; empty when it can."""
-    loaded = engine._spec(session, target.id)
+    loaded = engine.loaded_spec(session, target.id)
     top, subs = diff_workflow(SERIALIZER.registry, workflow, loaded.spec, loaded.subprocess_specs)
     reasons = [f"等待中的步骤“{t.task_spec.bpmn_name or t.task_spec.name}”在新版本中已删除"
                for t in top.removed if t.state & LIVE]
@@ -89,7 +89,7 @@ def migrate(engine: Engine, process_id: str, instance_ids: list[int], *, actor: 
                 reasons.append("案件已办结、流程不同或法定时限不同")
             if reasons:
                 return MigrationCheck(row.id, row.case_no, row.version_id, False, "；".join(reasons))
-            loaded = engine._spec(session, target.id)
+            loaded = engine.loaded_spec(session, target.id)
             top, subs = diff_workflow(SERIALIZER.registry, workflow, loaded.spec, loaded.subprocess_specs)
             migrate_workflow(top, workflow, loaded.spec)
             for sp_id, diff in subs.items():
@@ -101,7 +101,7 @@ def migrate(engine: Engine, process_id: str, instance_ids: list[int], *, actor: 
             row.version_id = target.id
             # Rebuild the inbox from the new version (names may differ); claimed tasks go back to the queue.
             session.execute(delete(InboxTask).where(InboxTask.instance_id == row.id))
-            engine._run_steps(session, row, workflow, actor)
+            engine.run_steps(session, row, workflow, actor)
             audit.record(session, at=engine.clock(), actor=actor, action="migrate", instance_id=row.id,
                          point_code=row.point_code, from_version=old, to_version=target.id)
             return MigrationCheck(row.id, row.case_no, old, True, "")

@@ -152,7 +152,7 @@ class Engine:
             session.add(row)
             session.flush()
             row.case_no = f"QS{now.astimezone(CHINA):%Y%m%d}{row.id:06d}"
-            loaded = self._spec(session, version.id)
+            loaded = self.loaded_spec(session, version.id)
             workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=self.script_engine)
             start_data = {
                 "accepted_at": china_iso(now), "case_no": row.case_no, **data,
@@ -164,11 +164,11 @@ class Engine:
                          point_code=row.point_code, process_id=process_id, version_id=version.id,
                          case_no=row.case_no)
             with service_scope(session, row, now):
-                self._run_steps(session, row, workflow, actor)
+                self.run_steps(session, row, workflow, actor)
             self._save(session, row, workflow)
             return row.id
 
-    def _spec(self, session: Session, version_id: int) -> LoadedSpec:
+    def loaded_spec(self, session: Session, version_id: int) -> LoadedSpec:
         """Return a version's parsed spec, restored once per process lifetime (versions never change)."""
         cached = self._specs.get(version_id)
         if cached is None:
@@ -180,7 +180,7 @@ class Engine:
 
     def load_workflow(self, session: Session, row: ProcessInstance) -> BpmnWorkflow:
         """Restore an instance's workflow with our script engine attached."""
-        loaded = self._spec(session, row.version_id)
+        loaded = self.loaded_spec(session, row.version_id)
         return load_state(row.state, loaded.spec, loaded.subprocess_specs, self.script_engine)
 
     def apply(self, session: Session, row: ProcessInstance,
@@ -211,7 +211,7 @@ class Engine:
         except StaleDataError as exc:
             raise ConflictError("案件已被他人更新，请刷新后重试。", str(exc)) from exc
 
-    def _run_steps(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, actor: str) -> bool:
+    def run_steps(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, actor: str) -> bool:
         """Run engine steps; a failing expression parks the case as an error instead of losing work."""
         try:
             # Timers that came due before this step fire first, so their branches run in this step too.
@@ -229,7 +229,7 @@ class Engine:
 
     def _save(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
         now = self.clock()
-        loaded = self._spec(session, row.version_id)
+        loaded = self.loaded_spec(session, row.version_id)
         fired_timers = sync_timers(session, row, workflow, loaded.deadline_timer_id) if loaded.has_timers else []
         for fired in fired_timers:
             if fired.is_deadline and not row.overdue:
@@ -295,7 +295,7 @@ class Engine:
             audit.record(session, at=self.clock(), actor=actor, action="complete_task", instance_id=row.id,
                          task_id=task_id, point_code=row.point_code, bpmn_id=task.task_spec.bpmn_id,
                          fields=sorted(data))
-            self._run_steps(session, row, workflow, actor)
+            self.run_steps(session, row, workflow, actor)
             return row
 
         def locate(session: Session) -> ProcessInstance:
@@ -319,7 +319,7 @@ class Engine:
             except Exception as exc:
                 row.status, row.error_message = "error", str(exc)
                 return False
-            return self._run_steps(session, row, workflow, actor)
+            return self.run_steps(session, row, workflow, actor)
 
         return self.mutate(instance_id, change)
 

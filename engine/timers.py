@@ -54,7 +54,7 @@ def _fire_in(engine: Engine, timer: Timer, now: datetime):
         moment = max(now, timer.due_at + EPSILON)
         with spiff_clock(lambda: moment):
             workflow.refresh_timers()
-            engine._run_steps(session, row, workflow, "system:timer")
+            engine.run_steps(session, row, workflow, "system:timer")
         return True
 
     return change
