@@ -60,4 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (home.bp, cases.bp, org.bp, sla.bp, workbench.bp, faults.bp, accounts.bp, inspection.bp,
                       reports.bp):
         app.register_blueprint(blueprint)
+    from app import api, kiosk
+
+    api.init_app(app)
+    kiosk.init_app(app)
     return app
