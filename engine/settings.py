@@ -12,6 +12,17 @@ from engine.store import database_url
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def env_int(name: str, default: int, low: int, high: int) -> int:
+    """Read an integer setting from the environment; a bad value is a start-up error, not a silent default."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    value = int(text)
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
 def _time(text: str) -> time:
     hours, minutes = text.split(":")
     return time(int(hours), int(minutes))

@@ -17,8 +17,9 @@ province 5 + work team 5 is also 10). Change it there when the defaults change.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+
+from engine.settings import env_int
 
 LEVEL_DAY_DEFAULTS = {"backbone": 2, "hr": 3, "workteam": 5, "province": 5}
 STATUTORY_DAYS = 10
@@ -34,17 +35,6 @@ ALLOWED_TYPES = {
 }
 
 
-def _int(name: str, default: int, minimum: int = 0) -> int:
-    """Read a non-negative integer setting; a bad value is a start-up error, not a silent default."""
-    text = os.environ.get(name)
-    if text is None or text.strip() == "":
-        return default
-    value = int(text)
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return value
-
-
 @dataclass(frozen=True)
 class FaultSettings:
     """Working days per level, and how many and how large attachments may be."""
@@ -56,10 +46,10 @@ class FaultSettings:
     @classmethod
     def from_env(cls) -> FaultSettings:
         """Read CUNCUN_FAULT_* variables."""
-        days = {level: _int(f"CUNCUN_FAULT_{level.upper()}_DAYS", default)
+        days = {level: env_int(f"CUNCUN_FAULT_{level.upper()}_DAYS", default, 0, 60)
                 for level, default in LEVEL_DAY_DEFAULTS.items()}
-        return cls(level_days=days, max_file_bytes=_int("CUNCUN_FAULT_MAX_FILE_MB", 5, 1) * 1024 * 1024,
-                   max_files=_int("CUNCUN_FAULT_MAX_FILES", 5, 1))
+        return cls(level_days=days, max_file_bytes=env_int("CUNCUN_FAULT_MAX_FILE_MB", 5, 1, 50) * 1024 * 1024,
+                   max_files=env_int("CUNCUN_FAULT_MAX_FILES", 5, 1, 50))
 
     def days_for(self, level: str) -> int:
         """Return a handling level's time limit in working days."""

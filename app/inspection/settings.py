@@ -17,18 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.inspection.sheets import Sheet, load_sheets
-from engine.settings import Settings
-
-
-def _int(name: str, default: int, low: int, high: int) -> int:
-    """Read an integer setting; a bad value is a start-up error, not a silent default."""
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    value = int(text)
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
-    return value
+from engine.settings import Settings, env_int
 
 
 @dataclass(frozen=True)
@@ -44,9 +33,9 @@ class InspectionSettings:
     def from_env(cls) -> InspectionSettings:
         """Read CUNCUN_INSPECTION_* and CUNCUN_SCORE_SHEETS."""
         default_path = Settings.from_env().processes_dir / "score_sheets.toml"
-        return cls(pass_percent=_int("CUNCUN_INSPECTION_PASS_MARK", 80, 1, 100),
-                   rectify_days=_int("CUNCUN_INSPECTION_RECTIFY_DAYS", 10, 1, 60),
-                   reinspect_days=_int("CUNCUN_INSPECTION_REINSPECT_DAYS", 5, 0, 60),
+        return cls(pass_percent=env_int("CUNCUN_INSPECTION_PASS_MARK", 80, 1, 100),
+                   rectify_days=env_int("CUNCUN_INSPECTION_RECTIFY_DAYS", 10, 1, 60),
+                   reinspect_days=env_int("CUNCUN_INSPECTION_REINSPECT_DAYS", 5, 0, 60),
                    sheets_path=Path(os.environ.get("CUNCUN_SCORE_SHEETS") or default_path))
 
     def sheets(self) -> dict[str, Sheet]:

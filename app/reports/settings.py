@@ -13,21 +13,10 @@ A report is due at close of business on its day, even when the day is a weekend 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from app.reports.vocab import REPORT_KINDS
-
-
-def _int(name: str, default: int, low: int, high: int) -> int:
-    """Read an integer setting; a bad value is a start-up error, not a silent default."""
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    value = int(text)
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
-    return value
+from engine.settings import env_int
 
 
 @dataclass(frozen=True)
@@ -40,6 +29,6 @@ class ReportSettings:
     @classmethod
     def from_env(cls) -> ReportSettings:
         """Read CUNCUN_REPORT_*_DAY and CUNCUN_SUBSIDY_PER_POINT."""
-        days = {kind: _int(f"CUNCUN_REPORT_{kind.upper()}_DAY", spec.due_day, 1, 28)
+        days = {kind: env_int(f"CUNCUN_REPORT_{kind.upper()}_DAY", spec.due_day, 1, 28)
                 for kind, spec in REPORT_KINDS.items()}
-        return cls(due_days=days, subsidy_per_point=_int("CUNCUN_SUBSIDY_PER_POINT", 1500, 0, 10_000_000))
+        return cls(due_days=days, subsidy_per_point=env_int("CUNCUN_SUBSIDY_PER_POINT", 1500, 0, 10_000_000))

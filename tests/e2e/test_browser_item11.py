@@ -2,45 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
+from tests.e2e.browser import browser_page, require_chromium, serve
 from tests.web import make_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags for a closed network: no background fetches, no first-run or sync traffic.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must install Debian's chromium (apt-get install chromium) for the browser tests")
-    pytest.skip("Debian chromium is not installed here (CI installs it)", allow_module_level=True)
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+require_chromium()
 
 
 @pytest.fixture
 def server(engine, store, clock):
-    app = make_app(store, clock)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with serve(make_app(store, clock)) as url:
+        yield url
 
 
 @pytest.fixture
 def page(server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
+    with browser_page() as page:
         yield page
-        browser.close()
 
 
 def login(page, server, username):

@@ -2,50 +2,30 @@
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app.employment.models import JobSeeker
 from app.kiosk.models import CitizenSession
 from engine.models import ProcessInstance
 from tests.api.support import make_api_app, register_kiosk
+from tests.e2e.browser import browser_page, require_chromium, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags for a closed network: no background fetches, no first-run or sync traffic.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 IDLE_SECONDS = 5  # short for the test (the least allowed); kiosks default to 60
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must install Debian's chromium (apt-get install chromium) for the browser tests")
-    pytest.skip("Debian chromium is not installed here (CI installs it)", allow_module_level=True)
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+require_chromium()
 
 
 @pytest.fixture
 def server(engine, store, clock):
-    app = make_api_app(store, clock, KIOSK_IDLE_SECONDS=IDLE_SECONDS)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with serve(make_api_app(store, clock, KIOSK_IDLE_SECONDS=IDLE_SECONDS)) as url:
+        yield url
 
 
 @pytest.fixture
 def page(server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1024})
-        page.set_default_timeout(15_000)
+    with browser_page(viewport={"width": 1280, "height": 1024}) as page:
         yield page
-        browser.close()
 
 
 def test_query_and_registration_then_idle_reset_leaves_nothing(page, server, store, clock):
