@@ -11,4 +11,4 @@ COPY processes ./processes
 COPY forms ./forms
 EXPOSE 8000
 # The web container; run the timer worker from the same image with the command `cuncun worker`.
-CMD ["sh", "-c", "cuncun init-db && cuncun deploy && exec gunicorn --workers 4 --bind 0.0.0.0:8000 'app:create_app()'"]
+CMD ["sh", "-c", "cuncun init-db && cuncun seed-org && cuncun deploy && exec gunicorn --workers 4 --bind 0.0.0.0:8000 'app:create_app()'"]

@@ -71,6 +71,17 @@ def worker(interval: float, once: bool) -> None:
     run_worker(engine, interval, jobs=[dispatch_monthly_reports])
 
 
+@main.command("seed-org")
+def seed_org() -> None:
+    """Create the county's 12 towns and their points with placeholder names (idempotent; no users)."""
+    from app.org.seed import seed_organisation
+
+    store = Store(Settings.from_env().database_url)
+    with store.session(write=True) as session:
+        towns, points = seed_organisation(session)
+    click.echo(f"organisation ready: {towns} towns and {points} points created (existing ones kept)")
+
+
 @main.command()
 def demo() -> None:
     """Create the schema, deploy processes/, seed the organisation, demo logins and demo cases (idempotent)."""

@@ -53,3 +53,9 @@ def test_bpmn_check_exit_codes(store, monkeypatch, tmp_path):
     result = run(store, monkeypatch, "bpmn", "check", str(bad))
     assert result.exit_code == 1
     assert 'quote it as a string: "PT5M"' in result.output and "element deadline" in result.output
+
+
+def test_seed_org_is_idempotent(store, monkeypatch):
+    first = run(store, monkeypatch, "seed-org")
+    assert first.exit_code == 0 and "12 towns and 204 points created" in first.output
+    assert "0 towns and 0 points created" in run(store, monkeypatch, "seed-org").output
