@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEvent
@@ -28,3 +29,14 @@ def record(
         at=at, actor=actor, action=action, instance_id=instance_id, task_id=task_id, point_code=point_code,
         detail=json.dumps(detail, ensure_ascii=False, default=str),
     ))
+
+
+def last_completer(session: Session, instance_id: int, bpmn_ids: Collection[str] | None = None,
+                   default: str | None = None) -> str | None:
+    """Return who last completed a task of the case (among `bpmn_ids` if given), from the trail, never a form."""
+    events = session.execute(select(AuditEvent.actor, AuditEvent.detail).where(
+        AuditEvent.instance_id == instance_id, AuditEvent.action == "complete_task").order_by(AuditEvent.id.desc()))
+    for actor, detail in events:
+        if bpmn_ids is None or json.loads(detail or "{}").get("bpmn_id") in bpmn_ids:
+            return actor
+    return default

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import string
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts import labels, vocab
@@ -22,7 +20,7 @@ from app.auth.models import User, new_session_token
 from app.auth.passwords import hash_password
 from engine import audit
 from engine.clock import CHINA
-from engine.models import AuditEvent, ProcessInstance
+from engine.models import ProcessInstance
 from engine.runtime import CaseContext, Engine
 
 PROCESS_ID = "account_request"
@@ -82,20 +80,9 @@ def record_filing(session: Session, instance: ProcessInstance, data: Mapping[str
     return {"request_no": row.request_no}
 
 
-def last_actor(session: Session, instance_id: int, bpmn_ids: set[str]) -> str | None:
-    """Return who completed the case's latest task among `bpmn_ids`, from the audit trail (never from a form)."""
-    events = session.execute(select(AuditEvent.actor, AuditEvent.detail)
-                             .where(AuditEvent.instance_id == instance_id, AuditEvent.action == "complete_task")
-                             .order_by(AuditEvent.id.desc()).limit(20))
-    for actor, detail in events:
-        if json.loads(detail or "{}").get("bpmn_id") in bpmn_ids:
-            return actor
-    return None
-
-
 def decide(session: Session, instance: ProcessInstance, data: Mapping[str, Any], now: datetime) -> dict:
     """Act on the review: refuse a reviewer who may not decide, record the decision, apply an approval."""
-    reviewer = last_actor(session, instance.id, {REVIEW_TASK})
+    reviewer = audit.last_completer(session, instance.id, {REVIEW_TASK})
     problem = review_problem(session, reviewer, data)
     if problem:
         audit.record(session, at=now, actor=reviewer or "?", action="review_recused", instance_id=instance.id,
@@ -127,7 +114,7 @@ def revise(session: Session, instance: ProcessInstance, data: Mapping[str, Any],
     """Take the requester's correction: withdraw, or merge what they changed and check the request again."""
     role = data["requester_role"]
     prefix = REVISE_PREFIX.get(role, REVISE_PREFIX[roles.ADMIN])
-    actor = last_actor(session, instance.id, set(REVISE_TASKS.values())) or data["requester"]
+    actor = audit.last_completer(session, instance.id, set(REVISE_TASKS.values())) or data["requester"]
     row = session.get(AccountRequest, instance.id)
     point = instance.point_code
     if data.get(prefix + "action") == "withdraw":

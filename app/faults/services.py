@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from app.faults import vocab
 from app.faults.models import Fault, FaultAttachment, FaultDesk, FaultEntry
 from app.faults.uploads import Upload, staged
-from engine.models import AuditEvent, ProcessInstance
+from engine.audit import last_completer
+from engine.models import ProcessInstance
 from engine.runtime import CaseContext, Engine
 
 PROCESS_ID = "fault_report"
@@ -25,14 +26,6 @@ def fault_of(session: Session, instance_id: int) -> Fault:
     if fault is None:
         raise LookupError(f"case {instance_id} has no problem-ledger row")
     return fault
-
-
-def last_actor(session: Session, instance: ProcessInstance) -> str:
-    """Return who completed the case's latest task: the person whose answer or decision is being recorded."""
-    actor = session.scalar(select(AuditEvent.actor).where(AuditEvent.instance_id == instance.id,
-                                                          AuditEvent.action == "complete_task")
-                           .order_by(AuditEvent.id.desc()).limit(1))
-    return actor or instance.created_by
 
 
 def _entry(session: Session, fault: Fault, now: datetime, *, kind: str, level: str, actor: str, text: str = "",
@@ -75,13 +68,14 @@ def enter_level(session: Session, instance: ProcessInstance, now: datetime, *, l
     fault = fault_of(session, instance.id)
     if reason == "reopen":
         _entry(session, fault, now, kind="reopened", level=fault.answered_level or level,
-               actor=last_actor(session, instance), text=note)
+               actor=last_completer(session, instance.id, default=instance.created_by), text=note)
         fault.reopens += 1
     if reason in ("unsolved", "overdue", "forwarded"):
         fault.escalations += 1
     if reason == "overdue":
         fault.overdue_levels += 1
-    actor = {"new": instance.created_by, "overdue": TIMER_ACTOR}.get(reason) or last_actor(session, instance)
+    actor = ({"new": instance.created_by, "overdue": TIMER_ACTOR}.get(reason)
+             or last_completer(session, instance.id, default=instance.created_by))
     _entry(session, fault, now, kind="entered", level=level, reason=reason, actor=actor,
            text="" if reason == "reopen" else note)
     fault.state, fault.level, fault.holder_role = "handling", level, vocab.LEVEL_ROLES[level]
@@ -93,8 +87,8 @@ def record_answer(session: Session, instance: ProcessInstance, now: datetime, *,
                   time_limit: date | None) -> FaultEntry:
     """Record a level's answer and hand the problem to its reporter to confirm."""
     fault = fault_of(session, instance.id)
-    entry = _entry(session, fault, now, kind="answered", level=level, actor=last_actor(session, instance), text=text,
-                   time_limit=time_limit)
+    actor = last_completer(session, instance.id, default=instance.created_by)
+    entry = _entry(session, fault, now, kind="answered", level=level, actor=actor, text=text, time_limit=time_limit)
     fault.state, fault.level, fault.holder_role = "answered", "reporter", fault.reporter_role
     fault.answered_level = level
     fault.level_started_at, fault.level_days, fault.updated_at = now, None, now
@@ -114,7 +108,7 @@ def close_fault(session: Session, instance: ProcessInstance, now: datetime, *, r
     """Close a problem its reporter confirmed solved."""
     fault = fault_of(session, instance.id)
     _entry(session, fault, now, kind="solved", level=fault.answered_level or "reporter",
-           actor=last_actor(session, instance), text=remark)
+           actor=last_completer(session, instance.id, default=instance.created_by), text=remark)
     fault.state, fault.level, fault.holder_role = "solved", "closed", None
     fault.level_days, fault.closed_at, fault.updated_at = None, now, now
     return fault

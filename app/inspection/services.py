@@ -21,7 +21,7 @@ from app.org.models import Point, Town
 from engine import audit
 from engine.clock import CHINA, china_iso
 from engine.errors import EngineError
-from engine.models import AuditEvent, InboxTask, ProcessInstance
+from engine.models import InboxTask, ProcessInstance
 from engine.runtime import CaseContext, Engine
 
 PROCESS_ID = "acceptance_inspection"
@@ -125,14 +125,6 @@ def record_opened(session: Session, instance: ProcessInstance, data: Mapping[str
     return {"ok": True}
 
 
-def last_actor(session: Session, instance: ProcessInstance) -> str:
-    """Return who completed the case's latest task: the inspector whose scores are being recorded."""
-    actor = session.scalar(select(AuditEvent.actor).where(AuditEvent.instance_id == instance.id,
-                                                          AuditEvent.action == "complete_task")
-                           .order_by(AuditEvent.id.desc()).limit(1))
-    return actor or instance.created_by
-
-
 def _posted(sheet: Sheet, data: Mapping[str, Any]) -> tuple[dict[int, Any], dict[int, str]]:
     """Read the form's per-line scores and notes from the task data."""
     scores, notes = {}, {}
@@ -159,7 +151,7 @@ def record_scores(session: Session, instance: ProcessInstance, data: Mapping[str
     except ScoreError as exc:
         return None, None, str(exc)
     record = session.get(Inspection, instance.id)
-    actor = last_actor(session, instance)
+    actor = audit.last_completer(session, instance.id, default=instance.created_by)
     user = session.scalar(select(User).where(User.username == actor))
     record.rounds += 1
     day = data.get(formgen.date_field(sheet.kind)) or now.astimezone(CHINA).date().isoformat()
@@ -212,7 +204,8 @@ def record_rectification(session: Session, instance: ProcessInstance, now: datet
     latest = current_round(session, instance.id)
     latest.rectify_report = report
     latest.rectified_on = date.fromisoformat(done_on) if done_on else now.astimezone(CHINA).date()
-    latest.rectified_by, latest.rectified_at = last_actor(session, instance), now
+    latest.rectified_by = audit.last_completer(session, instance.id, default=instance.created_by)
+    latest.rectified_at = now
     record.status, record.updated_at = "reinspecting", now
     lost = [f"第{line['no']}项（{line['points']}分，得{line['score']}分）" for line in json.loads(latest.lines)
             if line["score"] is not None and line["score"] < line["points"]]

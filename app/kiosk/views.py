@@ -85,6 +85,11 @@ def own_case(case_id: int):
     return row if flow.owns(row, g.citizen) else None
 
 
+def _not_yours():
+    """Refuse a case that is not the citizen's own."""
+    return render_template("kiosk/message.html", title="无法查看", message="只能查看您本人的办件。"), 403
+
+
 def _point():
     with current_engine().store.session() as s:
         return get_point(s, g.kiosk.point_code)
@@ -203,7 +208,7 @@ def case(case_id: int):
         return gone
     row = own_case(case_id)
     if row is None:
-        return render_template("kiosk/message.html", title="无法查看", message="只能查看您本人的办件。"), 403
+        return _not_yours()
     engine = current_engine()
     step = selfservice.where(engine, row.id)
     if step.kind == "form":
@@ -249,7 +254,7 @@ def slip(case_id: int):
         return gone
     row = own_case(case_id)
     if row is None:
-        return render_template("kiosk/message.html", title="无法查看", message="只能查看您本人的办件。"), 403
+        return _not_yours()
     engine = current_engine()
     results = selfservice.shown_results(engine, row.id, snapshots.case_data(engine, row))
     return render_template("kiosk/slip.html", case=row, results=results, point=_point(),

@@ -14,7 +14,7 @@ from app.reports.settings import ReportSettings
 from app.reports.vocab import FUNDS, POINT_DETAIL, PROGRESS, REPORT_KINDS, SUMMARY_MILESTONES
 from engine import audit
 from engine.clock import CHINA
-from engine.models import AuditEvent, ProcessInstance
+from engine.models import ProcessInstance
 
 PROCESS_ID = "report_monthly"
 
@@ -80,13 +80,6 @@ def _confirmation(session: Session, instance_id: int) -> ReportConfirmation:
     return row
 
 
-def _last_actor(session: Session, instance: ProcessInstance) -> str:
-    actor = session.scalar(select(AuditEvent.actor).where(AuditEvent.instance_id == instance.id,
-                                                          AuditEvent.action == "complete_task")
-                           .order_by(AuditEvent.id.desc()).limit(1))
-    return actor or instance.created_by
-
-
 def refresh_figures(session: Session, instance: ProcessInstance, now: datetime) -> str:
     """Regenerate a town's figures after it corrected its data; return them."""
     row = _confirmation(session, instance.id)
@@ -98,7 +91,8 @@ def refresh_figures(session: Session, instance: ProcessInstance, now: datetime) 
 def record_confirmation(session: Session, instance: ProcessInstance, now: datetime, note: str) -> None:
     """Record that the town confirmed the figures it was shown."""
     row = _confirmation(session, instance.id)
-    row.status, row.confirmed_by, row.confirmed_at, row.note = "confirmed", _last_actor(session, instance), now, note
+    row.confirmed_by = audit.last_completer(session, instance.id, default=instance.created_by)
+    row.status, row.confirmed_at, row.note = "confirmed", now, note
     audit.record(session, at=now, actor=row.confirmed_by, action="report_confirmed", instance_id=instance.id,
                  kind=row.kind, period=row.period, town_code=row.town_code)
 
@@ -108,6 +102,7 @@ def record_submission(session: Session, instance: ProcessInstance, now: datetime
     row = session.scalar(select(ReportRun).where(ReportRun.instance_id == instance.id))
     if row is None:
         raise LookupError(f"report case {instance.id} has no report row")
-    row.submitted_by, row.submitted_at, row.submit_note = _last_actor(session, instance), now, note
+    row.submitted_by = audit.last_completer(session, instance.id, default=instance.created_by)
+    row.submitted_at, row.submit_note = now, note
     audit.record(session, at=now, actor=row.submitted_by, action="report_submitted", instance_id=instance.id,
                  kind=row.kind, period=row.period, label=REPORT_KINDS[row.kind].label)

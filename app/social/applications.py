@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.social.models import SocialApplication
-from app.social.queries import task_actor
+from engine.audit import last_completer
 from engine.clock import CHINA
 from engine.models import ProcessInstance
 
@@ -96,7 +96,7 @@ def record_application(session: Session, instance: ProcessInstance, data: Mappin
     spec = kind_of(kind)
     if status not in STATUSES:
         raise ValueError(f"unknown application status {status!r}")
-    reviewer = task_actor(session, instance.id, spec.review_task) if status != "submitted" else None
+    reviewer = last_completer(session, instance.id, {spec.review_task}) if status != "submitted" else None
     if status == "rejected" and not (opinion or "").strip():
         raise ValueError("a rejected application needs its reason")
     id_number, name = instance.applicant_id_number, instance.applicant_name

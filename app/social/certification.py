@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.social.models import SsCertification
-from app.social.queries import task_actor
+from engine.audit import last_completer
 from engine.clock import CHINA, china_iso
 from engine.models import ProcessInstance
 from engine.script_env import build_helpers, parse_moment
@@ -42,7 +42,7 @@ def record_certification(session: Session, instance: ProcessInstance, now: datet
     next_due = parse_moment(_months_after(china_iso(now), valid_months))
     session.add(SsCertification(
         id_number=instance.applicant_id_number, name=instance.applicant_name, benefit_kind=benefit_kind,
-        certified_at=now, next_due_at=next_due, reviewer=task_actor(session, instance.id, REVIEW_TASK),
+        certified_at=now, next_due_at=next_due, reviewer=last_completer(session, instance.id, {REVIEW_TASK}),
         instance_id=instance.id, point_code=instance.point_code, town_code=instance.town_code,
     ))
     session.flush()

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.social.connector import SCHEMES, get_connector
 from app.social.models import ResidentContribution
-from app.social.queries import contributions_of, task_actor
+from app.social.queries import contributions_of
+from engine.audit import last_completer
 from engine.clock import CHINA, china_iso
 from engine.models import ProcessInstance
 
@@ -106,7 +107,7 @@ def collect_contribution(session: Session, instance: ProcessInstance, now: datet
     row = ResidentContribution(
         receipt_no=f"JF{instance.case_no}", id_number=instance.applicant_id_number, name=instance.applicant_name,
         scheme=scheme, year=int(year), amount_yuan=str(value), payment_method=payment_method, collected_at=now,
-        collected_by=task_actor(session, instance.id, ACCEPT_TASK), instance_id=instance.id,
+        collected_by=last_completer(session, instance.id, {ACCEPT_TASK}), instance_id=instance.id,
         point_code=instance.point_code, town_code=instance.town_code,
     )
     session.add(row)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.social.models import ResidentContribution, SocialApplication, SsCardEvent, SsCertification
-from engine.models import AuditEvent, ProcessInstance
+from engine.models import ProcessInstance
 
 
 def applications_of(session: Session, id_number: str, kinds: Iterable[str]) -> list[SocialApplication]:
@@ -52,13 +51,3 @@ def completed_cases(session: Session, item_code: str, id_number: str) -> list[Pr
                                       ProcessInstance.status == "completed")
         .order_by(ProcessInstance.completed_at.desc())))
 
-
-def task_actor(session: Session, instance_id: int, bpmn_id: str) -> str | None:
-    """Return who last completed the user task `bpmn_id` in a case, from the audit trail."""
-    events = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id,
-                                                      AuditEvent.action == "complete_task")
-                             .order_by(AuditEvent.id.desc()))
-    for event in events:
-        if json.loads(event.detail or "{}").get("bpmn_id") == bpmn_id:
-            return event.actor
-    return None
