@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_common import FULL, PG_URL, QUICK, Summary, heading, postgres_backend, say, sqlite_backend
+from bench_floor import figure_floor
 from bench_state import figure_state_size
 from bench_throughput import figure_throughput
 from bench_timers import figure_fire, figure_lag, figure_sweep
@@ -46,6 +47,7 @@ def run(args: argparse.Namespace) -> None:
                 "(public schema dropped and recreated for each figure)")
         say(f"SQLite: files in {workdir}")
         figure_throughput(backends, sizes, summary)
+        figure_floor(sqlite, sizes, summary)
         figure_sweep(backends, sizes, summary)
         figure_fire(backends, sizes, summary)
         figure_lag(sqlite, workdir, sizes, summary)
