@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -75,9 +75,10 @@ def deploy_parsed(
     return results
 
 
+_CURRENT = (select(ProcessVersion.id, ProcessVersion.limit_days)
+            .where(ProcessVersion.process_id == bindparam("process_id"), ProcessVersion.is_current))
+
+
 def current_version(session: Session, process_id: str):
     """Return (id, limit_days) of the version new instances of a process start on, or None."""
-    return session.execute(
-        select(ProcessVersion.id, ProcessVersion.limit_days)
-        .where(ProcessVersion.process_id == process_id, ProcessVersion.is_current)
-    ).one_or_none()
+    return session.connection().execute(_CURRENT, {"process_id": process_id}).one_or_none()

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -37,6 +37,11 @@ from engine.store import Store
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SYSTEM = "system"
+
+
+# Built once: the hot paths run them on the session's connection, which costs a fraction of the ORM path.
+_OPEN_TASK = select(InboxTask.instance_id, InboxTask.assignee, InboxTask.point_code).where(
+    InboxTask.task_id == bindparam("task_id"))
 
 
 def _request_case(session: Session, key: str) -> int | None:
@@ -245,8 +250,8 @@ class Engine:
         sync_inbox(session, row, workflow, now)
 
     # -- user tasks --------------------------------------------------------------------------
-    def _inbox_row(self, session: Session, task_id: str) -> InboxTask:
-        row = session.scalar(select(InboxTask).where(InboxTask.task_id == task_id))
+    def _inbox_row(self, session: Session, task_id: str) -> Row:
+        row = session.connection().execute(_OPEN_TASK, {"task_id": task_id}).one_or_none()
         if row is None:
             raise TaskStateError("该任务已办结或不存在，请刷新。", f"task {task_id} is not open")
         return row
