@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from bench_common import Backend, Sizes, Summary, check, heading, say
-from bench_throughput import one_task_spec
+from bench_throughput import memory_step, one_task_spec
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -85,20 +85,6 @@ def floor_step(db: sqlite3.Connection, version_id: int) -> Callable[[], None]:
         db.execute("DELETE FROM inbox_task WHERE instance_id = ?", (found,))
         db.execute("COMMIT")
         check(saved == 1 and workflow.completed, f"floor instance {found} did not complete")
-
-    return one
-
-
-def memory_step() -> Callable[[], None]:
-    """Return one start-to-end instance in memory with plain SpiffWorkflow (as in figure 1)."""
-    spec, subs = one_task_spec()
-
-    def one() -> None:
-        workflow = BpmnWorkflow(spec, subs)
-        workflow.do_engine_steps()
-        (task,) = workflow.get_tasks(state=TaskState.READY, manual=True)
-        task.run()
-        workflow.do_engine_steps()
 
     return one
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bench_common import (
@@ -41,8 +42,8 @@ def one_task_spec() -> tuple[Any, dict[str, Any]]:
     return parser.get_spec("one_task"), parser.get_subprocess_specs("one_task")
 
 
-def memory_rate(sizes: Sizes) -> float:
-    """Instances per second of the one-task process in memory with plain SpiffWorkflow."""
+def memory_step() -> Callable[[], None]:
+    """Return one start-to-end instance of the one-task process in memory with plain SpiffWorkflow."""
     spec, subs = one_task_spec()
 
     def one() -> None:
@@ -53,7 +54,12 @@ def memory_rate(sizes: Sizes) -> float:
         workflow.do_engine_steps()
         check(workflow.completed, "in-memory instance did not complete")
 
-    return per_second(one, sizes.memory_instances, sizes.warmup)
+    return one
+
+
+def memory_rate(sizes: Sizes) -> float:
+    """Instances per second of the one-task process in memory with plain SpiffWorkflow."""
+    return per_second(memory_step(), sizes.memory_instances, sizes.warmup)
 
 
 def memory_state_rate(sizes: Sizes) -> float:
