@@ -23,8 +23,16 @@ DEFAULT_ROLE = "clerk"
 # Built once and run on the session's connection: the ORM execute path costs several times more per call.
 _STORED_TIMERS = select(Timer.id, Timer.task_id, Timer.bpmn_id, Timer.is_deadline, Timer.due_at).where(
     Timer.instance_id == bindparam("instance_id"))
+_ADD_TIMERS = insert(Timer)
+_DROP_TIMERS = delete(Timer).where(Timer.id.in_(bindparam("ids", expanding=True)))
+_MOVE_TIMER = update(Timer).where(Timer.id == bindparam("timer_id")).values(
+    due_at=bindparam("new_due"), failed=False)
 _STORED_INBOX = select(InboxTask.task_id, InboxTask.due_at, InboxTask.overdue).where(
     InboxTask.instance_id == bindparam("instance_id"))
+_ADD_INBOX = insert(InboxTask)
+_DROP_INBOX = delete(InboxTask).where(InboxTask.task_id.in_(bindparam("task_ids", expanding=True)))
+_SET_INBOX_DUE = update(InboxTask).where(InboxTask.task_id == bindparam("open_task_id")).values(
+    due_at=bindparam("new_due"), overdue=bindparam("new_overdue"))
 
 
 def candidate_role(task: Task) -> str:
@@ -89,15 +97,15 @@ def sync_timers(
             fired.append(FiredTimer(task_id, timer.bpmn_id, timer.is_deadline))
         gone.append(timer.id)
     if gone:
-        conn.execute(delete(Timer).where(Timer.id.in_(gone)))
+        conn.execute(_DROP_TIMERS, {"ids": gone})
     new = [{"instance_id": row.id, "task_id": task_id, "bpmn_id": task.task_spec.bpmn_id, "due_at": due,
             "is_deadline": task.task_spec.bpmn_id == deadline_timer_id, "failed": False}
            for task_id, (task, due) in current.items() if task_id not in stored]
     if new:
-        conn.execute(insert(Timer), new)
+        conn.execute(_ADD_TIMERS, new)
     for task_id, (_, due) in current.items():
         if task_id in stored and stored[task_id].due_at != due:
-            conn.execute(update(Timer).where(Timer.id == stored[task_id].id).values(due_at=due, failed=False))
+            conn.execute(_MOVE_TIMER, {"timer_id": stored[task_id].id, "new_due": due})
     return fired
 
 
@@ -117,7 +125,7 @@ def sync_inbox(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, n
     stored = {r.task_id: r for r in conn.execute(_STORED_INBOX, {"instance_id": row.id})}
     gone = set(stored) - set(ready)
     if gone:
-        conn.execute(delete(InboxTask).where(InboxTask.task_id.in_(gone)))
+        conn.execute(_DROP_INBOX, {"task_ids": list(gone)})
     new = []
     for task_id, task in ready.items():
         due, overdue = task_due(task, row)
@@ -127,6 +135,6 @@ def sync_inbox(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, n
                         "point_code": row.point_code, "town_code": row.town_code, "assignee": None,
                         "created_at": now, "due_at": due, "overdue": overdue})
         elif (stored[task_id].due_at, stored[task_id].overdue) != (due, overdue):
-            conn.execute(update(InboxTask).where(InboxTask.task_id == task_id).values(due_at=due, overdue=overdue))
+            conn.execute(_SET_INBOX_DUE, {"open_task_id": task_id, "new_due": due, "new_overdue": overdue})
     if new:
-        conn.execute(insert(InboxTask), new)
+        conn.execute(_ADD_INBOX, new)
