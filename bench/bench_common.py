@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ PERSISTED_RATIO_TARGET = 0.5
 SWEEP_TARGET_MS = 10.0
 LAG_TARGET_S = 2.0
 LAG_GIVE_UP_S = 30.0
-ROUNDS = 3  # throughput figures report the best of this many timed rounds
+PAIRS = 8  # throughput figures alternate this many in-memory rounds with as many measured rounds
 
 
 @dataclass(frozen=True)
@@ -125,21 +126,53 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def per_second(step: Callable[[], None], count: int, warmup: int, rounds: int = ROUNDS) -> float:
-    """Run `step` `warmup` times untimed, then `count` times in `rounds` timed rounds; return the best rate.
+@dataclass(frozen=True)
+class Paired:
+    """Rates of a measured step and of the in-memory step, taken in alternating rounds."""
 
-    The best round is the one least disturbed by whatever else the machine was doing.
+    pairs: list[tuple[float, float]]  # (in-memory rate, measured rate) per pair of rounds
+
+    @property
+    def ratio(self) -> float:
+        """Return the median over the pairs of measured / in-memory."""
+        return statistics.median(measured / memory for memory, measured in self.pairs)
+
+    @property
+    def rate(self) -> float:
+        """Return the median rate of the measured step."""
+        return statistics.median(measured for _, measured in self.pairs)
+
+    @property
+    def memory_rate(self) -> float:
+        """Return the median rate of the in-memory step."""
+        return statistics.median(memory for memory, _ in self.pairs)
+
+    def spread(self) -> str:
+        """Return the lowest and highest ratio of a pair."""
+        ratios = [measured / memory for memory, measured in self.pairs]
+        return f"{min(ratios):.3f}-{max(ratios):.3f}"
+
+
+def rate_of(step: Callable[[], None], count: int) -> float:
+    """Run `step` `count` times; return runs per second."""
+    began = time.perf_counter()
+    for _ in range(count):
+        step()
+    return count / (time.perf_counter() - began)
+
+
+def paired(step: Callable[[], None], memory: Callable[[], None], count: int, memory_count: int,
+           warmup: int) -> Paired:
+    """Alternate rounds of the in-memory step and of `step`, so both see the same machine at the same time.
+
+    Timings on a shared machine drift by tens of percent within a minute; a ratio of two rates taken
+    minutes apart moves with that drift, a ratio of two neighbouring rounds much less.
     """
     for _ in range(warmup):
+        memory()
         step()
-    per_round = max(1, count // rounds)
-    rates = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        for _ in range(per_round):
-            step()
-        rates.append(per_round / (time.perf_counter() - began))
-    return max(rates)
+    per_round, memory_per_round = max(1, count // PAIRS), max(1, memory_count // PAIRS)
+    return Paired([(rate_of(memory, memory_per_round), rate_of(step, per_round)) for _ in range(PAIRS)])
 
 
 # -- backends ------------------------------------------------------------------------------------

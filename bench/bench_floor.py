@@ -13,21 +13,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import statistics
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import UUID
 
-from bench_common import Backend, Sizes, Summary, check, heading, say
+from bench_common import PAIRS, Backend, Sizes, Summary, check, heading, paired, say
 from bench_throughput import memory_step, one_task_spec
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine.state import dump_state
-
-PAIRS = 8  # alternating in-memory / floor rounds; the ratio is the median over the pairs
 
 INSERT_INSTANCE = (
     "INSERT INTO process_instance (version_id, process_id, point_code, channel, status, state, lock_version,"
@@ -89,22 +85,6 @@ def floor_step(db: sqlite3.Connection, version_id: int) -> Callable[[], None]:
     return one
 
 
-def _rate(step: Callable[[], None], count: int) -> float:
-    began = time.perf_counter()
-    for _ in range(count):
-        step()
-    return count / (time.perf_counter() - began)
-
-
-def paired_ratios(floor: Callable[[], None], memory: Callable[[], None], sizes: Sizes) -> list[tuple[float, float]]:
-    """Alternate in-memory and floor rounds, so both see the same machine; return (memory, floor) rates."""
-    for _ in range(sizes.warmup):
-        memory()
-        floor()
-    per_round = max(1, sizes.persisted_instances // 4)
-    return [(_rate(memory, per_round * 3), _rate(floor, per_round)) for _ in range(PAIRS)]
-
-
 def open_floor_db(path: str, loosened: bool) -> tuple[sqlite3.Connection, int]:
     """Open the migrated file with the product's pragmas, or with every safeguard that costs time removed."""
     db = sqlite3.connect(path, isolation_level=None)
@@ -126,7 +106,7 @@ def open_floor_db(path: str, loosened: bool) -> tuple[sqlite3.Connection, int]:
 def figure_floor(sqlite: Backend, sizes: Sizes, summary: Summary) -> None:
     """Figure 1b: the persisted/in-memory ratio of the floor loop, as deployed and with safeguards removed."""
     heading("1b. Floor on SQLite: the same rows written with bare sqlite3, no ORM, no engine logic")
-    say(f"(ratio = median over {PAIRS} alternating pairs of an in-memory round and a floor round)")
+    say(f"(as figure 1: {PAIRS} in-memory rounds alternating with {PAIRS} floor rounds; medians over the pairs)")
     for label, loosened in (("as deployed (WAL, synchronous=NORMAL, all indexes)", False),
                             ("loosened (no secondary indexes, synchronous=OFF, no checkpoints)", True)):
         store = sqlite.fresh("floor-loose" if loosened else "floor")
@@ -134,13 +114,11 @@ def figure_floor(sqlite: Backend, sizes: Sizes, summary: Summary) -> None:
         store.dispose()
         db, version_id = open_floor_db(path, loosened)
         try:
-            pairs = paired_ratios(floor_step(db, version_id), memory_step(), sizes)
+            result = paired(floor_step(db, version_id), memory_step(), sizes.persisted_instances,
+                            sizes.memory_instances, sizes.warmup)
         finally:
             db.close()
-        ratios = [f / m for m, f in pairs]
-        ratio = statistics.median(ratios)
-        rate = statistics.median(f for _, f in pairs)
-        say(f"floor {label}: {rate:8.1f} instances/s, median ratio {ratio:.3f} x in-memory"
-            f" (pairs {min(ratios):.3f}-{max(ratios):.3f})")
+        say(f"floor {label}: {result.rate:8.1f} instances/s against {result.memory_rate:.1f} in memory"
+            f" = {result.ratio:.3f} x (pairs {result.spread()})")
         key = "loosened" if loosened else "as deployed"
-        summary.add(f"1b floor / in-memory, {key} (info)", "SQLite", f"{ratio:.3f}", "(info)")
+        summary.add(f"1b floor / in-memory, {key}", "SQLite", f"{result.ratio:.3f}", "(info)")

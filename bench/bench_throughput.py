@@ -9,8 +9,8 @@ from typing import Any
 from bench_common import (
     ACTOR,
     ONE_TASK,
+    PAIRS,
     PERSISTED_RATIO_TARGET,
-    ROUNDS,
     Backend,
     Sizes,
     Summary,
@@ -18,7 +18,7 @@ from bench_common import (
     deploy,
     forms,
     heading,
-    per_second,
+    paired,
     say,
     verdict,
 )
@@ -57,13 +57,8 @@ def memory_step() -> Callable[[], None]:
     return one
 
 
-def memory_rate(sizes: Sizes) -> float:
-    """Instances per second of the one-task process in memory with plain SpiffWorkflow."""
-    return per_second(memory_step(), sizes.memory_instances, sizes.warmup)
-
-
-def memory_state_rate(sizes: Sizes) -> float:
-    """Like `memory_rate`, but the state is dumped and restored at the wait and dumped at the end (no database)."""
+def state_step() -> Callable[[], None]:
+    """Return `memory_step` plus our state dump and restore at the wait and dump at the end (no database)."""
     spec, subs = one_task_spec()
     script_engine = PythonScriptEngine()
 
@@ -77,11 +72,11 @@ def memory_state_rate(sizes: Sizes) -> float:
         dump_state(workflow)
         check(workflow.completed, "in-memory instance did not complete")
 
-    return per_second(one, sizes.memory_instances, sizes.warmup)
+    return one
 
 
-def persisted_rate(store: Store, sizes: Sizes) -> float:
-    """Instances per second of the one-task process through the persisted engine."""
+def persisted_step(store: Store) -> Callable[[], None]:
+    """Return one instance of the one-task process through the persisted engine, as the web app would run it."""
     engine = Engine(store, forms=forms())
     deploy(engine, ONE_TASK)
 
@@ -92,31 +87,33 @@ def persisted_rate(store: Store, sizes: Sizes) -> float:
         row = engine.complete(task_id, ACTOR, {})
         check(row.status == "completed", f"instance {instance_id} did not complete")
 
-    return per_second(one, sizes.persisted_instances, sizes.warmup)
+    return one
 
 
 def figure_throughput(backends: list[Backend], sizes: Sizes, summary: Summary) -> None:
     """Figure 1: start-to-end instances per second, in memory and persisted."""
     heading("1. Start-to-end instances/s of bench/one_task.bpmn (start -> user task -> end)")
-    say(f"(each rate: {sizes.warmup} warm-up instances, then the best of {ROUNDS} equal timed rounds)")
-    memory = memory_rate(sizes)
-    say(f"in memory (plain SpiffWorkflow): {memory:8.1f} instances/s  ({sizes.memory_instances} instances)")
-    summary.add("1 in-memory instances/s", "-", f"{memory:.1f}")
-    roundtrip = memory_state_rate(sizes)
+    say(f"(each line: {sizes.warmup} warm-up instances, then {PAIRS} in-memory rounds alternating with {PAIRS}"
+        " measured rounds; medians over the pairs)")
+    memory = memory_step()
+    roundtrip = paired(state_step(), memory, sizes.memory_instances, sizes.memory_instances, sizes.warmup)
+    say(f"in memory (plain SpiffWorkflow): {roundtrip.memory_rate:8.1f} instances/s")
+    summary.add("1 in-memory instances/s", "-", f"{roundtrip.memory_rate:.1f}")
     say(f"diagnostic, in memory + our state dump/load at the wait and dump at the end (no database): "
-        f"{roundtrip:.1f} instances/s = {roundtrip / memory:.3f} x in-memory")
-    summary.add("1 in-memory + state dump/load (diagnostic)", "-", f"{roundtrip:.1f}", "(info)")
+        f"{roundtrip.rate:.1f} instances/s = {roundtrip.ratio:.3f} x in-memory (pairs {roundtrip.spread()})")
+    summary.add("1 in-memory + state dump/load / in-memory (diagnostic)", "-", f"{roundtrip.ratio:.3f}", "(info)")
     for backend in backends:
         store = backend.fresh("throughput")
-        rate = persisted_rate(store, sizes)
+        result = paired(persisted_step(store), memory, sizes.persisted_instances, sizes.memory_instances,
+                        sizes.warmup)
         store.dispose()
-        ratio = rate / memory
         is_target = backend.name == "SQLite"
-        ok = ratio >= PERSISTED_RATIO_TARGET
+        ok = result.ratio >= PERSISTED_RATIO_TARGET
         mark = f"  target >= {PERSISTED_RATIO_TARGET:.2f}: {verdict(ok)}" if is_target else ""
-        say(f"persisted on {backend.name:<10}: {rate:8.1f} instances/s  ({sizes.persisted_instances} instances)"
-            f"  = {ratio:.3f} x in-memory  ({1000 / rate:.2f} ms vs {1000 / memory:.2f} ms each){mark}")
-        summary.add("1 persisted instances/s", backend.name, f"{rate:.1f}")
-        summary.add("1 persisted / in-memory", backend.name, f"{ratio:.3f}",
+        say(f"persisted on {backend.name:<10}: {result.rate:8.1f} instances/s against "
+            f"{result.memory_rate:.1f} in memory = {result.ratio:.3f} x (pairs {result.spread()};"
+            f" {1000 / result.rate:.2f} ms each){mark}")
+        summary.add("1 persisted instances/s", backend.name, f"{result.rate:.1f}")
+        summary.add("1 persisted / in-memory", backend.name, f"{result.ratio:.3f}",
                     f">= {PERSISTED_RATIO_TARGET}" if is_target else "(info)",
                     verdict(ok) if is_target else "")
