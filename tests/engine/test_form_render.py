@@ -2,44 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
-from datetime import date
-from pathlib import Path
-
-from engine.forms import (
-    FormRegistry,
-    form_fields_for_render,
-    json_schema,
-    parse_form,
-    raw_from_data,
-    validate,
-)
-from engine.script_env import CASE_CONTEXT_KEYS, build_helpers
-from tests.engine.form_samples import FORM
-
-ROOT = Path(__file__).resolve().parents[2]
-FORMS = ROOT / "forms"
-PROCESSES = ROOT / "processes"
-TODAY = date(2024, 6, 1)
-SAMPLE_ID = "11010519491231002X"
-BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
-RESERVED = (*CASE_CONTEXT_KEYS, *build_helpers(lambda: None, lambda: None))
-
-
-def form_of(text: str, form_id: str = "t"):
-    """Build a form from TOML text."""
-    return parse_form(tomllib.loads(text), form_id)
-
-
-def one_field(kind: str, extra: str = "", label: str = "字段") -> str:
-    return f'title = "测试"\n[[fields]]\nname = "f"\nlabel = "{label}"\ntype = "{kind}"\n{extra}\n'
-
-
-def check(kind: str, value, extra: str = "", label: str = "字段", context=None):
-    """Validate one field and return (data value or None, error or None)."""
-    result = validate(form_of(one_field(kind, extra, label)), {"f": value}, context, today=TODAY)
-    return result.data.get("f"), result.errors.get("f")
-
+from engine.forms import FormRegistry, form_fields_for_render, json_schema, raw_from_data, validate
+from tests.engine.form_samples import FORM, FORMS, TODAY, form_of, one_field
 
 # --- rendering and schema -----------------------------------------------------------------------
 
