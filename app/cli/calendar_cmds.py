@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import getpass
 import io
 from collections.abc import Callable
 from datetime import UTC, datetime, time
@@ -12,6 +11,7 @@ from pathlib import Path
 import click
 from sqlalchemy import inspect
 
+from app.cli.common import cli_actor, get_store
 from engine.calendar import (
     HEADER,
     CalendarFileError,
@@ -30,10 +30,6 @@ AFTER_LOAD: list[Callable[[Store, int], str | None]] = []
 
 WEEKDAYS = "一二三四五六日"
 
-
-def get_store() -> Store:
-    """Return the application's store (tests monkeypatch this)."""
-    return Store()
 
 
 def _has_calendar_tables(store: Store) -> bool:
@@ -97,7 +93,7 @@ def load_cmd(file: Path, actor: str | None) -> None:
     if not _has_calendar_tables(store):
         raise click.ClickException("the calendar tables do not exist; migrate the database first")
     with store.session(write=True) as session:
-        load_schedule(session, schedule, source=file.name, actor=actor or _os_user(), now=datetime.now(UTC))
+        load_schedule(session, schedule, source=file.name, actor=cli_actor(actor), now=datetime.now(UTC))
     click.echo(
         f"Loaded {schedule.year} from {file.name}: {schedule.count('holiday')} holidays, "
         f"{schedule.count('workday')} make-up workdays."
@@ -133,10 +129,3 @@ def show_cmd(year: int, as_csv: bool) -> None:
     for day in report.days:
         click.echo(f"{day.day.isoformat()} 周{WEEKDAYS[day.day.weekday()]} {day.kind:<7} {day.name}".rstrip())
 
-
-def _os_user() -> str:
-    """Return the OS user name for the audit fields, or 'cli' when it cannot be found."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from sqlalchemy import inspect
 
+from app.cli.common import cli_actor, get_store
 from app.employment.imports import IMPORTERS, Importer, import_file
 from app.employment.tabular import ImportFileError
-from engine.store import Store
-
-
-def get_store() -> Store:
-    """Return the application's store (tests monkeypatch this)."""
-    return Store()
-
-
-def _os_user() -> str:
-    """Return the OS user name for the import columns, or 'cli' when it cannot be found."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _run(importer: Importer, file: Path, actor: str | None) -> None:
@@ -34,7 +20,7 @@ def _run(importer: Importer, file: Path, actor: str | None) -> None:
         raise click.ClickException(f"数据表 {importer.table.__tablename__} 不存在，请先运行 cuncun init-db")
     try:
         with store.session(write=True) as session:
-            result = import_file(session, importer, file, actor=actor or _os_user(), now=datetime.now(UTC))
+            result = import_file(session, importer, file, actor=cli_actor(actor), now=datetime.now(UTC))
     except ImportFileError as exc:
         raise click.ClickException(f"未导入任何数据。{exc}") from None
     click.echo(f"{file.name}：{result}")

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, datetime
 
 import click
 
+from app.cli.common import cli_actor, get_store
 from app.filters import china_time
 from app.kiosk import services
 from app.kiosk.services import KioskAdminError
-from engine.store import Store
-
-
-def get_store() -> Store:
-    """Return the application's store (tests monkeypatch this)."""
-    return Store()
-
-
-def _actor(actor: str | None) -> str:
-    """Return who runs the command, for the audit trail."""
-    if actor:
-        return actor
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _run(action):
@@ -35,6 +19,11 @@ def _run(action):
             return action(session, datetime.now(UTC))
     except KioskAdminError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _actor(actor: str | None) -> str:
+    """Return who runs the command, for the audit trail (an OS user is marked as coming from the CLI)."""
+    return cli_actor(actor, prefix="cli:")
 
 
 def _show_once(token: str) -> None:

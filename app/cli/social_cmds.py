@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
+from app.cli.common import cli_actor, get_store
 from app.social.roster import KINDS, RosterFileError, import_roster
-from engine.store import Store
-
-
-def get_store() -> Store:
-    """Return the application's store (tests monkeypatch this)."""
-    return Store()
-
-
-def _os_user() -> str:
-    """Return the OS user name for the import's record, or 'cli' when it cannot be found."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
 
 
 @click.group("roster")
@@ -39,7 +25,7 @@ def import_cmd(kind: str, file: Path, actor: str | None) -> None:
     store = get_store()
     try:
         with store.session(write=True) as session:
-            result = import_roster(session, kind, file, actor=actor or _os_user(), now=datetime.now(UTC))
+            result = import_roster(session, kind, file, actor=cli_actor(actor), now=datetime.now(UTC))
     except RosterFileError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"已导入{KINDS[kind].label}：{result.rows}行，{result.people}人；替换原有记录{result.replaced}条。")
