@@ -34,6 +34,14 @@ def login(client: FlaskClient, username: str, password: str = DEMO_PASSWORD, **e
                                        **extra})
 
 
+def logged_in(app: Flask, username: str, password: str = DEMO_PASSWORD) -> FlaskClient:
+    """Return a test client logged in as `username` (the login must succeed)."""
+    client = app.test_client()
+    response = login(client, username, password)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
 def post(client: FlaskClient, path: str, data: dict, form_page: str | None = None):
     """Post a form with a CSRF token taken from `form_page` (default: the same path)."""
     return client.post(path, data={**data, "csrf_token": token(client, form_page or path)})

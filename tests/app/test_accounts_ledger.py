@@ -14,7 +14,7 @@ from app.accounts.ledger import HEADERS, NOTE, TITLE, point_ledger
 from app.auth.models import User
 from engine.idcard import check_character
 from tests.factories import do
-from tests.web import login, make_app
+from tests.web import logged_in
 
 PERSON_ID = "14052119920815003"
 PERSON_ID += check_character(PERSON_ID)
@@ -26,11 +26,6 @@ NEW = {"request_kind": "new", "account_username": "sunmei", "account_role": "cle
 
 
 @pytest.fixture
-def web(engine, store, clock):
-    return make_app(store, clock)
-
-
-@pytest.fixture
 def approved(web, engine, store):
     """A new full-time operator at LG-V01, filed by the town and approved."""
     with store.session() as s:
@@ -38,12 +33,6 @@ def approved(web, engine, store):
     case = services.file_request(engine, filer, NEW)
     do(engine, case, "account_review", {"account_decision": "approve", "account_opinion": "同意。"}, "reviewer1")
     return case
-
-
-def client_for(web, username):
-    client = web.test_client()
-    login(client, username)
-    return client
 
 
 def test_point_ledger_is_kept_in_step_with_requests(approved, store, clock):
@@ -59,32 +48,32 @@ def test_point_ledger_is_kept_in_step_with_requests(approved, store, clock):
 
 
 def test_point_ledger_page_is_scoped(web, approved):
-    clerk = client_for(web, "clerk1")
+    clerk = logged_in(web, "clerk1")
     assert clerk.get("/accounts/ledger").headers["Location"] == "/accounts/ledger/points/LG-V01"
     page = clerk.get("/accounts/ledger/points/LG-V01").get_data(as_text=True)
     assert "孙梅" in page and "专职人员" in page and "工作人员授权：已完成" in page and NOTE in page
     assert clerk.get("/accounts/ledger/points/ZZ-V01").status_code == 403
     assert clerk.get("/accounts/ledger/towns/LG").status_code == 403
     assert clerk.get("/accounts/ledger/points/LG-V01/export.xlsx").status_code == 200
-    assert client_for(web, "clerk2").get("/accounts/ledger/points/LG-V01").status_code == 403
+    assert logged_in(web, "clerk2").get("/accounts/ledger/points/LG-V01").status_code == 403
 
 
 def test_town_ledger_page_and_county_index(web, approved):
-    town = client_for(web, "townstaff1")
+    town = logged_in(web, "townstaff1")
     assert town.get("/accounts/ledger").headers["Location"] == "/accounts/ledger/towns/LG"
     page = town.get("/accounts/ledger/towns/LG").get_data(as_text=True)
     assert "龙港镇各网点概况" in page and "孙梅" in page and "演示经办人（龙港镇示范网点）" in page
     assert "演示经办人（郑庄镇第01村）" not in page
     assert town.get("/accounts/ledger/towns/ZZ").status_code == 403
     assert town.get("/accounts/ledger/points/LG-V02").status_code == 200
-    county = client_for(web, "supervisor1")
+    county = logged_in(web, "supervisor1")
     index = county.get("/accounts/ledger").get_data(as_text=True)
     assert "龙港镇" in index and "张村乡" in index
     assert county.get("/accounts/ledger/towns/ZZ").status_code == 200
 
 
 def test_xlsx_export_has_the_layout_headers_and_rows(web, approved):
-    response = client_for(web, "townstaff1").get("/accounts/ledger/towns/LG/export.xlsx")
+    response = logged_in(web, "townstaff1").get("/accounts/ledger/towns/LG/export.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     assert "attachment" in response.headers["Content-Disposition"]
     workbook = load_workbook(BytesIO(response.data))
@@ -96,7 +85,7 @@ def test_xlsx_export_has_the_layout_headers_and_rows(web, approved):
     assert [r[6] for r in rows[4:]] == ["clerk1", "sunmei"]
     assert rows[5] == (2, "孙梅", "专职人员", "龙港镇第01村村民委员会", "就业社保专干", "13935600021", "sunmei",
                        "业务操作员", "窗口经办人", "待首次改密")
-    point = load_workbook(BytesIO(client_for(web, "clerk1").get("/accounts/ledger/points/LG-V01/export.xlsx").data))
+    point = load_workbook(BytesIO(logged_in(web, "clerk1").get("/accounts/ledger/points/LG-V01/export.xlsx").data))
     assert point.sheetnames == ["LG-V01"] and point["LG-V01"].max_row == 6
 
 

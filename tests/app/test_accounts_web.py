@@ -12,7 +12,7 @@ from app.accounts.models import AccountRequest
 from app.auth.models import User
 from engine.idcard import check_character
 from engine.models import AuditEvent, InboxTask, ProcessInstance
-from tests.web import login, make_app, post, token
+from tests.web import logged_in, login, post, token
 
 PERSON_ID = "14052119850611002"
 PERSON_ID += check_character(PERSON_ID)
@@ -24,18 +24,6 @@ NEW = {"request_kind": "new", "account_username": "zhaoli", "account_role": "cle
 FREEZE = {"request_kind": "freeze", "system_name": "沁水县就业社保服务信息系统", "request_reason": "人员调离",
           "contact_person": "联系人", "contact_phone": "13935600013"}
 APPROVE = {"account_decision": "approve", "account_opinion": "同意。"}
-
-
-@pytest.fixture
-def web(engine, store, clock):
-    return make_app(store, clock)
-
-
-def client_for(web, username, password=None):
-    client = web.test_client()
-    response = login(client, username, **({"password": password} if password else {}))
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 def file(client, **fields):
@@ -71,7 +59,7 @@ def get_user(store, username) -> User:
 
 
 def test_file_review_print_and_first_password(web, store):
-    town = client_for(web, "townstaff1")
+    town = logged_in(web, "townstaff1")
     form = town.get("/accounts/requests/new").get_data(as_text=True)
     assert "用户申请（变更）单" in form and "LG-V03" in form and "ZZ-V01" not in form
     response = file(town, **NEW)
@@ -83,7 +71,7 @@ def test_file_review_print_and_first_password(web, store):
         assert words in sheet, words
     assert "生成一次性初始密码" not in sheet
 
-    reviewer = client_for(web, "reviewer1")
+    reviewer = logged_in(web, "reviewer1")
     url = task_url(store, row.instance_id, "account_review")
     review = reviewer.get(url).get_data(as_text=True)
     assert "赵丽" in review and PERSON_ID in review and "兼职人员" in review
@@ -97,12 +85,12 @@ def test_file_review_print_and_first_password(web, store):
     password = re.search(r'<code class="password"[^>]*>([^<]+)</code>', issued.get_data(as_text=True)).group(1)
     newcomer = web.test_client()
     assert login(newcomer, "zhaoli", password).headers["Location"] == "/password"  # must change it first
-    assert post(client_for(web, "clerk2"), f"/accounts/requests/{row.instance_id}/password", {},
+    assert post(logged_in(web, "clerk2"), f"/accounts/requests/{row.instance_id}/password", {},
                 "/accounts/requests").status_code == 403
 
 
 def test_double_submit_files_one_request(web, store):
-    town = client_for(web, "townstaff1")
+    town = logged_in(web, "townstaff1")
     page = town.get("/accounts/requests/new").get_data(as_text=True)
     key = re.search(r'name="request_key" value="([^"]+)"', page).group(1)
     data = {**NEW, "request_key": key, "csrf_token": token(town, "/accounts/requests/new")}
@@ -121,7 +109,7 @@ def test_double_submit_files_one_request(web, store):
 ])
 def test_bad_input_is_refused_in_chinese_and_changes_nothing(web, store, filer, fields, words):
     before = counts(store)
-    response = file(client_for(web, filer), **fields)
+    response = file(logged_in(web, filer), **fields)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and words in page
     assert f'value="{fields["account_username"]}"' in page  # what was typed is kept
@@ -129,24 +117,24 @@ def test_bad_input_is_refused_in_chinese_and_changes_nothing(web, store, filer, 
 
 
 def test_only_point_town_and_admin_staff_file(web):
-    assert client_for(web, "reviewer1").get("/accounts/requests/new").status_code == 403
-    assert client_for(web, "supervisor1").get("/accounts/requests/new").status_code == 403
+    assert logged_in(web, "reviewer1").get("/accounts/requests/new").status_code == 403
+    assert logged_in(web, "supervisor1").get("/accounts/requests/new").status_code == 403
 
 
 def test_frozen_user_is_logged_out_at_once_and_cannot_log_in(web, store):
-    clerk = client_for(web, "clerk1")
+    clerk = logged_in(web, "clerk1")
     assert clerk.get("/inbox").status_code == 200
-    file(client_for(web, "townstaff1"), **dict(FREEZE, account_username="clerk1"))
+    file(logged_in(web, "townstaff1"), **dict(FREEZE, account_username="clerk1"))
     row = only_request(store)
-    post(client_for(web, "reviewer1"), task_url(store, row.instance_id, "account_review"), APPROVE)
+    post(logged_in(web, "reviewer1"), task_url(store, row.instance_id, "account_review"), APPROVE)
     assert clerk.get("/inbox").headers["Location"].startswith("/login")
     assert "账号已停用" in login(web.test_client(), "clerk1").get_data(as_text=True)
 
 
 def test_reviewer_cannot_approve_a_request_about_their_own_account(web, store):
-    file(client_for(web, "admin1"), **dict(FREEZE, account_username="reviewer1"))
+    file(logged_in(web, "admin1"), **dict(FREEZE, account_username="reviewer1"))
     row = only_request(store)
-    reviewer = client_for(web, "reviewer1")
+    reviewer = logged_in(web, "reviewer1")
     url = task_url(store, row.instance_id, "account_review")
     response = post(reviewer, url, APPROVE) if reviewer.get(url).status_code == 200 else None
     assert response is None or response.status_code in (302, 403)
@@ -160,31 +148,31 @@ def test_reviewer_cannot_approve_a_request_about_their_own_account(web, store):
 
 
 def test_reviewer_cannot_approve_their_own_request(web, store):
-    file(client_for(web, "townstaff1"), **NEW)
+    file(logged_in(web, "townstaff1"), **NEW)
     row = only_request(store)
     with store.session(write=True) as s:  # the filer became a county reviewer while the request waited
         promoted = s.scalar(select(User).where(User.username == "townstaff1"))
         promoted.role, promoted.town_code = "county_reviewer", None
-    own = client_for(web, "townstaff1")
+    own = logged_in(web, "townstaff1")
     url = task_url(store, row.instance_id, "account_review")
     if own.get(url).status_code == 200:
         post(own, url, APPROVE)
     assert get_user(store, "zhaoli") is None and only_request(store).status == "pending"
-    post(client_for(web, "reviewer1"), task_url(store, row.instance_id, "account_review"), APPROVE)
+    post(logged_in(web, "reviewer1"), task_url(store, row.instance_id, "account_review"), APPROVE)
     assert get_user(store, "zhaoli") is not None
 
 
 def test_rejection_goes_back_to_the_requesters_queue_and_resubmits(web, store):
-    clerk = client_for(web, "clerk1")
+    clerk = logged_in(web, "clerk1")
     file(clerk, **dict(NEW, account_binding="LG-V01"))
     row = only_request(store)
-    post(client_for(web, "reviewer1"), task_url(store, row.instance_id, "account_review"),
+    post(logged_in(web, "reviewer1"), task_url(store, row.instance_id, "account_review"),
          {"account_decision": "reject", "account_opinion": "请补充职务。"})
     assert "修改账号申请（网点）" in clerk.get("/inbox").get_data(as_text=True)
     url = task_url(store, row.instance_id, "account_revise_point")
     page = clerk.get(url).get_data(as_text=True)
     assert "审核不通过：请补充职务。" in page and "原申请内容" in page
-    assert client_for(web, "clerk2").get(url).status_code == 403
+    assert logged_in(web, "clerk2").get(url).status_code == 403
     assert post(clerk, url, {"fix_point_action": "resubmit", "fix_point_person_post": "村会计"}).status_code == 302
     assert only_request(store).status == "pending" and only_request(store).rounds == 2
     sheet = clerk.get(f"/accounts/requests/{row.instance_id}").get_data(as_text=True)
@@ -192,9 +180,9 @@ def test_rejection_goes_back_to_the_requesters_queue_and_resubmits(web, store):
 
 
 def test_request_list_is_scoped(web, store):
-    file(client_for(web, "townstaff1"), **NEW)
+    file(logged_in(web, "townstaff1"), **NEW)
     row = only_request(store)
-    assert row.request_no in client_for(web, "townstaff1").get("/accounts/requests").get_data(as_text=True)
-    assert row.request_no not in client_for(web, "clerk1").get("/accounts/requests").get_data(as_text=True)  # LG-V03
-    assert row.request_no in client_for(web, "supervisor1").get("/accounts/requests").get_data(as_text=True)
-    assert client_for(web, "clerk2").get(f"/accounts/requests/{row.instance_id}").status_code == 403
+    assert row.request_no in logged_in(web, "townstaff1").get("/accounts/requests").get_data(as_text=True)
+    assert row.request_no not in logged_in(web, "clerk1").get("/accounts/requests").get_data(as_text=True)  # LG-V03
+    assert row.request_no in logged_in(web, "supervisor1").get("/accounts/requests").get_data(as_text=True)
+    assert logged_in(web, "clerk2").get(f"/accounts/requests/{row.instance_id}").status_code == 403

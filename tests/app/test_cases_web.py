@@ -10,26 +10,15 @@ from sqlalchemy import select
 
 from engine.models import InboxTask, ProcessInstance
 from tests.factories import ACCEPT, VERIFY
-from tests.web import login, make_app, post, token
+from tests.web import logged_in, login, post, token
 
 VALID_ID = "11010519491231002X"
-
-
-@pytest.fixture
-def web(engine, store, clock):
-    return make_app(store, clock)
 
 
 @pytest.fixture
 def clerk(web):
     client = web.test_client()
     login(client, "clerk1")
-    return client
-
-
-def client_for(web, username):
-    client = web.test_client()
-    login(client, username)
     return client
 
 
@@ -109,7 +98,7 @@ def test_whole_item11_through_the_pages(web, clerk, store, clock):
     submit(clerk, store, case.id, "receive_supplement", {"supplement_note": "已补齐"})
     submit(clerk, store, case.id, "check_materials", {"materials_received": ["本人身份证或社会保障卡"],
                                                       "other_missing": ""})
-    reviewer = client_for(web, "reviewer1")
+    reviewer = logged_in(web, "reviewer1")
     assert "县局审核" in reviewer.get("/inbox").get_data(as_text=True)
     assert clerk.get(task_url(store, case.id, "item11_review")).status_code == 403
     submit(reviewer, store, case.id, "item11_review", {"decision": "approve"})
@@ -123,12 +112,12 @@ def test_whole_item11_through_the_pages(web, clerk, store, clock):
 def test_scoping_other_point_gets_403(web, clerk, store):
     start_item11(clerk)
     (case,) = cases(store)
-    other = client_for(web, "clerk2")
+    other = logged_in(web, "clerk2")
     assert other.get(f"/cases/{case.id}").status_code == 403
     assert other.get(task_url(store, case.id, "verify_identity")).status_code == 403
     assert "张三" not in other.get("/inbox").get_data(as_text=True)
-    assert client_for(web, "townstaff1").get(f"/cases/{case.id}").status_code == 200  # same town
-    assert client_for(web, "supervisor1").get(f"/cases/{case.id}").status_code == 200
+    assert logged_in(web, "townstaff1").get(f"/cases/{case.id}").status_code == 200  # same town
+    assert logged_in(web, "supervisor1").get(f"/cases/{case.id}").status_code == 200
 
 
 def test_claim_release_and_marks(web, clerk, store, clock):
@@ -139,7 +128,7 @@ def test_claim_release_and_marks(web, clerk, store, clock):
     post(clerk, f"/tasks/{task_id}/claim", {}, "/inbox")
     with store.session() as s:
         assert s.scalar(select(InboxTask.assignee).where(InboxTask.task_id == task_id)) == "clerk1"
-    colleague = client_for(web, "democlerk")  # another point of the town: cannot take it
+    colleague = logged_in(web, "democlerk")  # another point of the town: cannot take it
     assert post(colleague, f"/tasks/{task_id}/claim", {}, "/inbox").status_code == 403
     post(clerk, f"/tasks/{task_id}/release", {}, "/inbox")
     with store.session() as s:

@@ -15,21 +15,10 @@ from app.auth.services import create_user
 from app.faults.models import Fault, FaultDesk
 from app.faults.services import file_problem, start_data
 from engine.models import InboxTask
-from tests.web import login, make_app, post
+from tests.web import logged_in, post
 
 ANSWER = {"backbone_outcome": "answer", "backbone_answer": "先在“人员信息”页核对身份证号码再提交。",
           "backbone_time_limit": "2026-11-30"}
-
-
-@pytest.fixture
-def web(engine, store, clock):
-    return make_app(store, clock)
-
-
-def client_for(web, username):
-    client = web.test_client()
-    login(client, username)
-    return client
 
 
 def file(engine, description, *, category="guidance", line="social_insurance", reporter="clerk1",
@@ -64,26 +53,26 @@ def task_url(store, case, bpmn_id):
 
 
 def test_each_user_sees_the_problems_of_their_scope(web, problems):
-    assert listed(client_for(web, "clerk1").get("/faults").get_data(as_text=True)) == {"A"}
-    assert listed(client_for(web, "clerk2").get("/faults").get_data(as_text=True)) == {"B"}
-    assert listed(client_for(web, "townstaff1").get("/faults").get_data(as_text=True)) == {"A", "C", "D"}
+    assert listed(logged_in(web, "clerk1").get("/faults").get_data(as_text=True)) == {"A"}
+    assert listed(logged_in(web, "clerk2").get("/faults").get_data(as_text=True)) == {"B"}
+    assert listed(logged_in(web, "townstaff1").get("/faults").get_data(as_text=True)) == {"A", "C", "D"}
     for county in ("supervisor1", "reviewer1", "backbone1", "analyst1"):
-        assert listed(client_for(web, county).get("/faults").get_data(as_text=True)) == {"A", "B", "C", "D"}
+        assert listed(logged_in(web, county).get("/faults").get_data(as_text=True)) == {"A", "B", "C", "D"}
     # a scope wins over a filter that asks for more
-    assert listed(client_for(web, "clerk1").get("/faults?town=ZZ").get_data(as_text=True)) == {"A"}
-    assert listed(client_for(web, "townstaff1").get("/faults?town=ZZ").get_data(as_text=True)) == {"A", "C", "D"}
+    assert listed(logged_in(web, "clerk1").get("/faults?town=ZZ").get_data(as_text=True)) == {"A"}
+    assert listed(logged_in(web, "townstaff1").get("/faults?town=ZZ").get_data(as_text=True)) == {"A", "C", "D"}
 
 
 def test_other_scopes_cannot_open_a_problem(web, store, problems):
     with store.session() as s:
         b = s.scalar(select(Fault.id).where(Fault.instance_id == problems["B"]))
-    assert client_for(web, "clerk1").get(f"/faults/{b}").status_code == 403
-    assert client_for(web, "townstaff1").get(f"/faults/{b}").status_code == 403
-    assert client_for(web, "supervisor1").get(f"/faults/{b}").status_code == 200
+    assert logged_in(web, "clerk1").get(f"/faults/{b}").status_code == 403
+    assert logged_in(web, "townstaff1").get(f"/faults/{b}").status_code == 403
+    assert logged_in(web, "supervisor1").get(f"/faults/{b}").status_code == 200
 
 
 def test_filters_narrow_the_county_ledger(web, engine, problems, clock):
-    sup = client_for(web, "supervisor1")
+    sup = logged_in(web, "supervisor1")
     def only(query):
         return listed(sup.get(f"/faults?{query}").get_data(as_text=True))
     assert only("category=system") == {"B"}
@@ -102,18 +91,18 @@ def test_filters_narrow_the_county_ledger(web, engine, problems, clock):
 
 
 def test_counts_by_category_line_and_town_over_a_period(web, problems):
-    page = client_for(web, "supervisor1").get("/faults?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
+    page = logged_in(web, "supervisor1").get("/faults?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
     assert "2026-11-01 至 2026-11-30，共4个问题" in page
     text = re.sub(r"\s+", "", page)
     assert "<td>业务指导性问题</td><td>2</td>" in text and "<td>系统性问题</td><td>1</td>" in text
     assert "<td>就业</td><td>2</td>" in text and "<td>社保卡</td><td>1</td>" in text
     assert "<td>龙港镇</td><td>1</td><td>1</td><td>1</td><td>3</td>" in text  # 就业, 社会保险, 社保卡, 合计
-    later = client_for(web, "supervisor1").get("/faults?from=2026-12-01").get_data(as_text=True)
+    later = logged_in(web, "supervisor1").get("/faults?from=2026-12-01").get_data(as_text=True)
     assert "共0个问题" in later
 
 
 def test_responsibility_list_shows_holder_level_deadline_and_lapse(web, engine, store, clock, problems):
-    sup = client_for(web, "supervisor1")
+    sup = logged_in(web, "supervisor1")
     page = re.sub(r"\s+", " ", sup.get("/faults?q=" + _case_no(store, problems["A"])).get_data(as_text=True))
     assert "县级业务骨干" in page and "待认领（县级业务骨干）" in page and "2026-11-25 17:30" in page
     engine.claim(_task(store, problems["A"]).task_id, "backbone1")
@@ -134,7 +123,7 @@ def _task(store, case):
 
 
 def test_export_has_the_filtered_rows_and_the_counts(web, problems):
-    response = client_for(web, "supervisor1").get("/faults/export.xlsx?town=LG")
+    response = logged_in(web, "supervisor1").get("/faults/export.xlsx?town=LG")
     book = load_workbook(BytesIO(response.data))
     assert book.sheetnames == ["问题台账", "分类统计"]
     rows = list(book["问题台账"].values)
@@ -145,7 +134,7 @@ def test_export_has_the_filtered_rows_and_the_counts(web, problems):
                                                       "县级业务骨干")
     counts = list(book["分类统计"].values)
     assert counts[0][1] == "问题总数：3" and ("业务指导性问题", 2) in counts
-    clerk = load_workbook(BytesIO(client_for(web, "clerk2").get("/faults/export.xlsx").data))
+    clerk = load_workbook(BytesIO(logged_in(web, "clerk2").get("/faults/export.xlsx").data))
     assert [r[8] for r in list(clerk["问题台账"].values)[1:]] == ["问题B系统卡顿"]
 
 
@@ -153,31 +142,31 @@ def test_admin_assigns_desks_and_a_backbone_queue_shows_only_their_lines(web, st
     with store.session(write=True) as s:
         create_user(s, username="backbone2", display_name="新任骨干", password_hash=hash_password(DEMO_PASSWORD),
                     role="county_backbone", now=clock(), must_change_password=False)
-    assert post(client_for(web, "backbone1"), "/faults/desks", {"username": "backbone1"}, "/faults").status_code \
+    assert post(logged_in(web, "backbone1"), "/faults/desks", {"username": "backbone1"}, "/faults").status_code \
         == 403
-    admin = client_for(web, "admin1")
+    admin = logged_in(web, "admin1")
     assert "backbone2" in admin.get("/faults/desks").get_data(as_text=True)
     post(admin, "/faults/desks", {"username": "backbone1", "desk": ["social_insurance", "province"]})
     with store.session() as s:
         assert set(s.scalars(select(FaultDesk.desk).where(FaultDesk.username == "backbone1"))) == {
             "social_insurance", "province"}
-    queue = client_for(web, "backbone1").get("/faults/queue").get_data(as_text=True)
+    queue = logged_in(web, "backbone1").get("/faults/queue").get_data(as_text=True)
     assert "您的分工：省级工作专班联络员、社会保险业务骨干" in queue
     assert listed(queue) == {"A", "B", "C"}  # its line's guidance, and the province queue; not D (employment)
     post(admin, "/faults/desks", {"username": "backbone1", "desk": ["employment"]})
-    assert listed(client_for(web, "backbone1").get("/faults/queue").get_data(as_text=True)) == {"D"}
-    unassigned = client_for(web, "backbone2").get("/faults/queue").get_data(as_text=True)
+    assert listed(logged_in(web, "backbone1").get("/faults/queue").get_data(as_text=True)) == {"D"}
+    unassigned = logged_in(web, "backbone2").get("/faults/queue").get_data(as_text=True)
     assert "尚未被指定业务类别" in unassigned and listed(unassigned) == {"A", "B", "C", "D"}
-    assert "没有待办的问题" in client_for(web, "reviewer1").get("/faults/queue").get_data(as_text=True)
+    assert "没有待办的问题" in logged_in(web, "reviewer1").get("/faults/queue").get_data(as_text=True)
 
 
 def test_a_problem_answered_and_confirmed_through_the_task_pages(web, store, problems):
-    backbone = client_for(web, "backbone1")
+    backbone = logged_in(web, "backbone1")
     url = task_url(store, problems["A"], "fault_backbone_answer")
     form = backbone.get(url).get_data(as_text=True)
     assert "业务骨干答复" in form and "社会保险" in form and "问题A社保读卡" in form
     assert post(backbone, url, ANSWER).status_code == 302
-    clerk = client_for(web, "clerk1")
+    clerk = logged_in(web, "clerk1")
     with store.session() as s:
         fault_id = s.scalar(select(Fault.id).where(Fault.instance_id == problems["A"]))
     page = clerk.get(f"/faults/{fault_id}").get_data(as_text=True)

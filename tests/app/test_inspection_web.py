@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from app.inspection.models import Inspection
 from engine.models import InboxTask
-from tests.web import login, make_app, post, token
-
-
-@pytest.fixture
-def web(engine, store, clock):
-    return make_app(store, clock)
-
-
-def client_for(web, username):
-    client = web.test_client()
-    assert login(client, username).status_code == 302
-    return client
+from tests.web import logged_in, post, token
 
 
 def schedule(client, point="LG-V01", on="2026-11-25", inspector="reviewer1"):
@@ -37,7 +25,7 @@ def full_marks(**changes):
 
 
 def test_schedule_score_and_print(web, store):
-    supervisor = client_for(web, "supervisor1")
+    supervisor = logged_in(web, "supervisor1")
     response = schedule(supervisor)
     assert response.status_code == 302
     case = int(response.headers["Location"].rsplit("/", 1)[1])
@@ -45,7 +33,7 @@ def test_schedule_score_and_print(web, store):
     assert "待验收" in detail and "验收评分（基础服务点）" in detail and "（reviewer1办理）" in detail
     with store.session() as s:
         task_id = s.scalar(select(InboxTask.task_id).where(InboxTask.instance_id == case))
-    reviewer = client_for(web, "reviewer1")
+    reviewer = logged_in(web, "reviewer1")
     form = reviewer.get(f"/tasks/{task_id}").get_data(as_text=True)
     assert "第1项得分（满分10分）" in form and 'name="basic_score_12"' in form and 'inputmode="numeric"' in form
     assert "一、基础设施｜有固定的办公场所和基本的办公家具。" in form
@@ -63,12 +51,12 @@ def test_schedule_score_and_print(web, store):
     assert "验收人签字：演示县局审核人" in sheet and "验收日期：2026年11月23日" in sheet
     assert "<strong>103</strong>" in sheet and "未公开办事时限" in sheet
     assert "标注合计 100 分，各项细则分值合计 110 分" in sheet
-    listing = client_for(web, "townstaff1").get("/inspections").get_data(as_text=True)
+    listing = logged_in(web, "townstaff1").get("/inspections").get_data(as_text=True)
     assert "验收合格" in listing and "103 / 110" in listing and "安排验收" not in listing
 
 
 def test_scheduling_refusals_and_scopes(web):
-    supervisor = client_for(web, "supervisor1")
+    supervisor = logged_in(web, "supervisor1")
     past = schedule(supervisor, on="2026-11-01")
     assert past.status_code == 422 and "验收日期不能早于今天。" in past.get_data(as_text=True)
     wrong = schedule(supervisor, inspector="backbone1")
@@ -76,10 +64,10 @@ def test_scheduling_refusals_and_scopes(web):
     case = int(schedule(supervisor).headers["Location"].rsplit("/", 1)[1])
     again = schedule(supervisor)
     assert again.status_code == 422 and "已有进行中的验收" in again.get_data(as_text=True)
-    assert client_for(web, "clerk1").get("/inspections").status_code == 403
-    assert client_for(web, "clerk1").get(f"/inspections/{case}").status_code == 200  # their own point
-    assert client_for(web, "clerk2").get(f"/inspections/{case}").status_code == 403
-    townstaff = client_for(web, "townstaff1")
+    assert logged_in(web, "clerk1").get("/inspections").status_code == 403
+    assert logged_in(web, "clerk1").get(f"/inspections/{case}").status_code == 200  # their own point
+    assert logged_in(web, "clerk2").get(f"/inspections/{case}").status_code == 403
+    townstaff = logged_in(web, "townstaff1")
     assert townstaff.post("/inspections", data={"csrf_token": token(townstaff, "/inspections")}).status_code == 403
 
 
@@ -91,7 +79,7 @@ def test_reassigning_the_scoring_task(web, store, clock):
         create_user(s, username="reviewer2", display_name="第二审核人", password_hash="x", role="county_reviewer",
                     now=clock(), must_change_password=False)
         assert s.scalar(select(User.id).where(User.username == "reviewer2"))
-    supervisor = client_for(web, "supervisor1")
+    supervisor = logged_in(web, "supervisor1")
     case = int(schedule(supervisor).headers["Location"].rsplit("/", 1)[1])
     post(supervisor, f"/inspections/{case}/assign", {"inspector": "reviewer2"}, f"/inspections/{case}")
     with store.session() as s:
@@ -99,22 +87,22 @@ def test_reassigning_the_scoring_task(web, store, clock):
 
 
 def test_the_sheet_check_page_shows_the_arithmetic(web):
-    page = client_for(web, "analyst1").get("/inspections/sheets").get_data(as_text=True)
+    page = logged_in(web, "analyst1").get("/inspections/sheets").get_data(as_text=True)
     assert "四、制度建设：细则分值 15 + 10 + 10 = 35，与标注的 25 分不符" in page
     assert "25 + 25 + 25 + 35 = 110（标注 100）" in page and "合格分：<strong>88</strong>" in page
     assert "（空行）" in page and "尚未重新生成" not in page
-    assert client_for(web, "townstaff1").get("/inspections/sheets").status_code == 403
+    assert logged_in(web, "townstaff1").get("/inspections/sheets").status_code == 403
 
 
 def test_a_failed_round_shows_its_rectification(web, engine, store):
-    supervisor = client_for(web, "supervisor1")
+    supervisor = logged_in(web, "supervisor1")
     case = int(schedule(supervisor).headers["Location"].rsplit("/", 1)[1])
     with store.session() as s:
         task_id = s.scalar(select(InboxTask.task_id).where(InboxTask.instance_id == case))
     engine.complete(task_id, "reviewer1", full_marks(basic_score_10="0", basic_score_09="2"))  # 87 of 110
     with store.session() as s:
         rectify = s.scalar(select(InboxTask.task_id).where(InboxTask.instance_id == case))
-    townstaff = client_for(web, "townstaff1")
+    townstaff = logged_in(web, "townstaff1")
     form = townstaff.get(f"/tasks/{rectify}").get_data(as_text=True)
     assert "第10项（15分，得0分）与县级人社部门签订《合作协议》。" in form and "2026-12-07 17:30 前" in form
     detail = supervisor.get(f"/inspections/{case}").get_data(as_text=True)

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from app.accounts.models import PointMilestone
 from app.reports.dispatch import dispatch_monthly_reports
 from app.reports.models import SubsidyEntry
 from engine.models import AuditEvent
-from tests.web import login, make_app, post
-
-
-@pytest.fixture
-def web(engine, store, clock):
-    return make_app(store, clock)
-
-
-def client_for(web, username):
-    client = web.test_client()
-    assert login(client, username).status_code == 302
-    return client
+from tests.web import logged_in, post
 
 
 def reached(store, point, milestone) -> PointMilestone | None:
@@ -39,27 +27,27 @@ def audit(store, action) -> list[dict]:
 
 def test_the_months_reports_page_lists_due_dates_and_confirmations(web, engine):
     dispatch_monthly_reports(engine)
-    page = client_for(web, "supervisor1").get("/reports").get_data(as_text=True)
+    page = logged_in(web, "supervisor1").get("/reports").get_data(as_text=True)
     assert "调度报表 · 2026年11月" in page and "工作任务调度汇总表（附件4）" in page
     assert "2026-11-18 17:30" in page and "0 / 12 已确认" in page and "已超期" in page
-    own = client_for(web, "townstaff1").get("/reports").get_data(as_text=True)
+    own = logged_in(web, "townstaff1").get("/reports").get_data(as_text=True)
     assert "0 / 1 已确认" in own and "郑庄镇" not in own
-    assert client_for(web, "clerk1").get("/reports").status_code == 403
+    assert logged_in(web, "clerk1").get("/reports").status_code == 403
 
 
 def test_table_pages_show_live_figures(web, engine, store, clock):
-    summary = client_for(web, "supervisor1").get("/reports/town-summary").get_data(as_text=True)
+    summary = logged_in(web, "supervisor1").get("/reports/town-summary").get_data(as_text=True)
     assert "<th>签定协议</th><th>完成率</th>" in summary and "<td>192</td>" in summary
-    detail = client_for(web, "townstaff1").get("/reports/point-detail").get_data(as_text=True)
+    detail = logged_in(web, "townstaff1").get("/reports/point-detail").get_data(as_text=True)
     assert 'colspan="6">工作任务完成情况' in detail and "郑庄镇" not in detail and "龙港镇第25村（待更名）" in detail
-    progress = client_for(web, "reviewer1").get("/reports/progress?town=ZZ").get_data(as_text=True)
+    progress = logged_in(web, "reviewer1").get("/reports/progress?town=ZZ").get_data(as_text=True)
     assert "工作任务进度表（郑庄镇）" in progress and "2024年9月30日前" in progress
-    funds = client_for(web, "supervisor1").get("/reports/funds?year=2026").get_data(as_text=True)
+    funds = logged_in(web, "supervisor1").get("/reports/funds?year=2026").get_data(as_text=True)
     assert "每年 1500 元" in funds
 
 
 def test_town_staff_set_and_undo_milestones_for_their_town_only(web, store):
-    townstaff = client_for(web, "townstaff1")
+    townstaff = logged_in(web, "townstaff1")
     page = townstaff.get("/milestones").get_data(as_text=True)
     assert 'name="points" value="LG-V01"' in page and "ZZ-V01" not in page
     response = post(townstaff, "/milestones", {"town": "LG", "milestone": "staff_trained",
@@ -86,17 +74,17 @@ def test_town_staff_set_and_undo_milestones_for_their_town_only(web, store):
     assert reached(store, "LG-V02", "staff_trained") is None and reached(store, "LG-V01", "staff_trained")
     (undone,) = audit(store, "milestone_unset")
     assert (undone["point"], undone["reason"], undone["was_set_by"]) == ("LG-V02", "误选", "townstaff1")
-    supervisor = client_for(web, "supervisor1")
+    supervisor = logged_in(web, "supervisor1")
     assert "设置里程碑" not in supervisor.get("/milestones?town=LG").get_data(as_text=True)  # view only
-    assert "设置里程碑" in client_for(web, "admin1").get("/milestones?town=ZZ").get_data(as_text=True)
+    assert "设置里程碑" in logged_in(web, "admin1").get("/milestones?town=ZZ").get_data(as_text=True)
 
 
 def test_subsidy_ledger_entries_and_the_arrival_milestone(web, store):
-    supervisor = client_for(web, "supervisor1")
+    supervisor = logged_in(web, "supervisor1")
     ok = post(supervisor, "/subsidies", {"year": "2026", "point": "LG-V01", "kind": "allocated", "amount": "1500",
                                          "on_date": "2026-11-20", "note": "省级下达"}, "/subsidies")
     assert ok.status_code == 302
-    townstaff = client_for(web, "townstaff1")
+    townstaff = logged_in(web, "townstaff1")
     assert post(townstaff, "/subsidies", {"year": "2026", "point": "LG-V01", "kind": "allocated", "amount": "1500",
                                           "on_date": "2026-11-20"}, "/subsidies").status_code == 403
     bad = post(townstaff, "/subsidies", {"year": "2026", "point": "LG-V01", "kind": "arrived", "amount": "1五00",
@@ -118,5 +106,5 @@ def test_subsidy_ledger_entries_and_the_arrival_milestone(web, store):
     assert {e["kind"] for e in audit(store, "subsidy_entry")} == {"allocated", "arrived"}
     page = supervisor.get("/subsidies?year=2026&town=LG").get_data(as_text=True)
     assert "省级下达" in page and "1500.00" in page
-    assert client_for(web, "clerk1").get("/subsidies").status_code == 403
-    assert "登记</button>" not in client_for(web, "reviewer1").get("/subsidies").get_data(as_text=True)
+    assert logged_in(web, "clerk1").get("/subsidies").status_code == 403
+    assert "登记</button>" not in logged_in(web, "reviewer1").get("/subsidies").get_data(as_text=True)

@@ -12,21 +12,10 @@ from engine.runtime import CaseContext
 from engine.timers import fire_due_timers
 from tests.conftest import DATA
 from tests.factories import start_item11
-from tests.web import login, make_app, post
+from tests.web import logged_in, post
 
 ZZ = CaseContext(point_code="ZZ-V01", town_code="ZZ", item_code="11", applicant_id_number="11010519491231002X",
                  applicant_name="王五")
-
-
-@pytest.fixture
-def web(engine, store, clock):
-    return make_app(store, clock)
-
-
-def client_for(web, username):
-    client = web.test_client()
-    login(client, username)
-    return client
 
 
 @pytest.fixture
@@ -38,7 +27,7 @@ def late_cases(engine, clock):
 
 
 def test_supervisor_sees_overdue_everywhere_and_filters_by_town(web, late_cases):
-    client = client_for(web, "supervisor1")
+    client = logged_in(web, "supervisor1")
     page = client.get("/sla").get_data(as_text=True)
     assert page.count("已超期") >= 2 and "张三" in page and "王五" in page
     assert "<svg" in page and "每周受理、办结和超期案件" in page
@@ -47,20 +36,20 @@ def test_supervisor_sees_overdue_everywhere_and_filters_by_town(web, late_cases)
 
 
 def test_town_staff_sees_only_their_town_and_clerks_are_refused(web, late_cases):
-    page = client_for(web, "townstaff1").get("/sla?town=ZZ").get_data(as_text=True)
+    page = logged_in(web, "townstaff1").get("/sla?town=ZZ").get_data(as_text=True)
     assert "张三" in page and "王五" not in page  # their scope wins over the filter
-    assert client_for(web, "clerk1").get("/sla").status_code == 403
+    assert logged_in(web, "clerk1").get("/sla").status_code == 403
 
 
 def test_nothing_listed_when_deadlines_are_far(web, engine, clock):
     start_item11(engine)
-    assert "没有超期或临期的任务" in client_for(web, "supervisor1").get("/sla").get_data(as_text=True)
+    assert "没有超期或临期的任务" in logged_in(web, "supervisor1").get("/sla").get_data(as_text=True)
     clock.advance(days=14, hours=6)  # Monday 2026-12-07 16:00: due at 17:30 today
-    assert "今日到期" in client_for(web, "supervisor1").get("/sla").get_data(as_text=True)
+    assert "今日到期" in logged_in(web, "supervisor1").get("/sla").get_data(as_text=True)
 
 
 def test_export_has_the_filtered_rows(web, late_cases):
-    response = client_for(web, "supervisor1").get("/sla/export.xlsx?town=LG")
+    response = logged_in(web, "supervisor1").get("/sla/export.xlsx?town=LG")
     sheet = load_workbook(BytesIO(response.data)).active
     rows = list(sheet.values)
     assert rows[0][:3] == ("案件编号", "事项", "当前任务")
@@ -74,10 +63,10 @@ def test_parked_case_shows_with_its_message_and_retries(web, engine, store, cloc
                              data={"fire_at": (clock() + timedelta(minutes=1)).isoformat()})
     clock.advance(minutes=5)
     fire_due_timers(engine)
-    supervisor = client_for(web, "supervisor1")
+    supervisor = logged_in(web, "supervisor1")
     page = supervisor.get("/sla").get_data(as_text=True)
     assert "出错待处理案件" in page and "notify_citizen" in page
-    assert post(client_for(web, "reviewer1"), f"/cases/{case}/retry", {}, "/inbox").status_code == 403
+    assert post(logged_in(web, "reviewer1"), f"/cases/{case}/retry", {}, "/inbox").status_code == 403
     post(supervisor, f"/cases/{case}/retry", {}, "/sla")
     assert "仍然出错" in supervisor.get("/sla").get_data(as_text=True)
     helpers = web.extensions["cuncun.engine"].script_engine.environment.globals

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from engine.models import ProcessVersion
 from tests.conftest import PROCESSES
 from tests.factories import ITEM11, start_item11
-from tests.web import login, make_app, token
+from tests.web import logged_in, make_app, token
 
 FILE = "item_11_unemployment_registration.bpmn"
 
@@ -28,12 +28,6 @@ def web(engine, store, clock, processes):
     return make_app(store, clock, processes_dir=processes)
 
 
-def client_for(web, username):
-    client = web.test_client()
-    login(client, username)
-    return client
-
-
 def upload(client, name, content: bytes):
     return client.post("/processes/upload", data={"file": (io.BytesIO(content), name),
                                                   "csrf_token": token(client, "/processes/upload")},
@@ -48,7 +42,7 @@ def versions(store):
 def test_process_pages_and_download(web, engine):
     """Versions with case counts, a version's waiting tasks, and the file download."""
     start_item11(engine)
-    analyst = client_for(web, "analyst1")
+    analyst = logged_in(web, "analyst1")
     assert "失业登记" in analyst.get("/processes/").get_data(as_text=True)
     page = analyst.get(f"/processes/{ITEM11}").get_data(as_text=True)
     assert "当前" in page and "<td>1</td>" in page  # one open case
@@ -58,11 +52,11 @@ def test_process_pages_and_download(web, engine):
     assert download.data.startswith(b"<?xml") and b"item_11_unemployment_registration" in download.data
     assert "<code>item11_accept</code></td><td>1</td>" in analyst.get(f"/processes/versions/{vid}").get_data(
         as_text=True)
-    assert client_for(web, "clerk1").get("/processes/").status_code == 403
+    assert logged_in(web, "clerk1").get("/processes/").status_code == 403
 
 
 def test_upload_check_diff_then_confirm_deploys(web, store, processes):
-    analyst = client_for(web, "analyst1")
+    analyst = logged_in(web, "analyst1")
     content = (processes / FILE).read_text(encoding="utf-8").replace('name="受理登记"', 'name="受理失业登记"')
     response = upload(analyst, FILE, content.encode())
     page = analyst.get(response.headers["Location"]).get_data(as_text=True)
@@ -75,7 +69,7 @@ def test_upload_check_diff_then_confirm_deploys(web, store, processes):
 
 
 def test_bad_uploads_are_refused_and_nothing_deploys(web, store, processes):
-    analyst = client_for(web, "analyst1")
+    analyst = logged_in(web, "analyst1")
     for name, content, words in [
         ("x.bpmn", b"not xml at all", "not well-formed XML"),
         ("note.bpmn", b"<note><to>x</to></note>", "not a BPMN file"),
@@ -93,7 +87,7 @@ def test_bad_uploads_are_refused_and_nothing_deploys(web, store, processes):
 
 def test_migration_page_dry_run_then_move(web, engine, store, processes):
     case = start_item11(engine)
-    analyst = client_for(web, "analyst1")
+    analyst = logged_in(web, "analyst1")
     content = (processes / FILE).read_text(encoding="utf-8").replace('name="受理登记"', 'name="受理失业登记"')
     response = upload(analyst, FILE, content.encode())
     analyst.post(response.headers["Location"] + "/deploy", data={"csrf_token": token(analyst, "/processes/")})
@@ -110,7 +104,7 @@ def test_version_page_badges_where_cases_wait(web, engine, clock):
     from engine.timers import fire_due_timers
 
     fire_due_timers(engine)  # the deadline passes: the case is overdue
-    analyst = client_for(web, "analyst1")
+    analyst = logged_in(web, "analyst1")
     with web.extensions["cuncun.engine"].store.session() as s:
         vid = s.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == ITEM11))
     page = analyst.get(f"/processes/versions/{vid}").get_data(as_text=True)
