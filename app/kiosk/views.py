@@ -28,6 +28,8 @@ COOKIE = "cuncun_kiosk"
 CITIZEN_KEY = "kiosk_citizen"
 PER_PAGE = 8
 OPEN = {"kiosk.enroll", "kiosk.static"}
+# Pages a kiosk shows before (or without) an identified citizen; every other page needs one.
+NO_CITIZEN = {"kiosk.start", "kiosk.identify", "kiosk.help_request", "kiosk.reset"}
 
 
 def current_engine():
@@ -63,6 +65,8 @@ def admit_kiosk():
         return _blocked("请稍候", f"操作过于频繁，请{wait}秒后再试。", 429, {"Retry-After": str(wait)})
     g.kiosk, g.citizen = admission.principal, admission.citizen
     g.timed_out = admission.citizen is None and bool(session.pop(CITIZEN_KEY, None))
+    if g.citizen is None and request.endpoint is not None and request.endpoint not in NO_CITIZEN:
+        return redirect(url_for("kiosk.start", timeout=1 if g.timed_out else None))
     return None
 
 
@@ -71,12 +75,6 @@ def kiosk_context():
     """Give every kiosk page the kiosk, the citizen and the idle limit."""
     return {"kiosk": g.get("kiosk"), "citizen": g.get("citizen"),
             "idle_seconds": access.idle_seconds(current_app.config)}
-
-
-def _need_citizen():
-    if g.citizen is None:
-        return redirect(url_for("kiosk.start", timeout=1 if g.timed_out else None))
-    return None
 
 
 def own_case(case_id: int):
@@ -127,8 +125,6 @@ def identify():
 @bp.get("/items")
 def items():
     """List the kiosk items by category: self-service ones to do here, the others with help (帮办)."""
-    if (gone := _need_citizen()) is not None:
-        return gone
     point = _point()
     offered = selfservice.kiosk_items(current_engine(), current_app.extensions["cuncun.catalog"],
                                       point is not None and point.kind == "demo")
@@ -142,8 +138,6 @@ def items():
 @bp.route("/items/<code>/new", methods=["GET", "POST"])
 def first_form(code: str):
     """Show an item's first form before its case exists; start the case only when the citizen submits it."""
-    if (gone := _need_citizen()) is not None:
-        return gone
     engine, catalog = current_engine(), current_app.extensions["cuncun.catalog"]
     item, form = catalog.get(code), flow.first_form(engine, code)
     if item is None or form is None or not selfservice.is_self_service(engine, item):
@@ -171,8 +165,6 @@ def first_form(code: str):
 @bp.post("/items/<code>/start")
 def start_item(code: str):
     """Start a self-service item for the citizen and go to its first step."""
-    if (gone := _need_citizen()) is not None:
-        return gone
     point = _point()
     key = request.form.get("request_key", "")[:40]
     try:
@@ -204,8 +196,6 @@ def _form_page(row, task_id: str, result=None, status: int = 200):
 @bp.get("/cases/<int:case_id>")
 def case(case_id: int):
     """Show where the citizen's case stands: their form, the result, or who has it now."""
-    if (gone := _need_citizen()) is not None:
-        return gone
     row = own_case(case_id)
     if row is None:
         return _not_yours()
@@ -220,8 +210,6 @@ def case(case_id: int):
 @bp.post("/cases/<int:case_id>/continue")
 def resume(case_id: int):
     """Take the kiosk's own pending steps of a case (after an interruption)."""
-    if (gone := _need_citizen()) is not None:
-        return gone
     if own_case(case_id) is not None:
         selfservice.advance(current_engine(), case_id, actor=g.kiosk.actor, document=g.citizen.document)
     return redirect(url_for("kiosk.case", case_id=case_id))
@@ -230,8 +218,6 @@ def resume(case_id: int):
 @bp.post("/cases/<int:case_id>/tasks/<task_id>")
 def submit(case_id: int, task_id: str):
     """Check and submit the citizen's form, then run the case on to its next step."""
-    if (gone := _need_citizen()) is not None:
-        return gone
     row = own_case(case_id)
     step = selfservice.where(current_engine(), case_id) if row is not None else None
     if step is None or step.kind != "form" or step.task_id != task_id:
@@ -250,8 +236,6 @@ def submit(case_id: int, task_id: str):
 @bp.get("/cases/<int:case_id>/slip")
 def slip(case_id: int):
     """Show the printable slip (凭条) of a case."""
-    if (gone := _need_citizen()) is not None:
-        return gone
     row = own_case(case_id)
     if row is None:
         return _not_yours()
@@ -264,8 +248,6 @@ def slip(case_id: int):
 @bp.get("/my")
 def my_cases():
     """List the citizen's own cases, newest first, a page at a time."""
-    if (gone := _need_citizen()) is not None:
-        return gone
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     with current_engine().store.session() as s:
         rows, total = queries.citizen_cases(s, g.citizen.id_number, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
