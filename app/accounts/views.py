@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -15,6 +14,7 @@ from app.accounts.policy import may_file, may_issue_password, may_see_request
 from app.accounts.rules import Filer, Refused
 from app.auth.policy import can_see, require, scope_of
 from app.cases.snapshots import case_data
+from app.downloads import attachment
 from engine.clock import CHINA
 from engine.forms import form_fields_for_render, validate
 from engine.queries import get_case
@@ -180,9 +180,7 @@ def town_ledger_page(code: str):
 
 
 def _xlsx(ledgers, filename: str) -> Response:
-    return Response(ledger_workbook(ledgers),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+    return attachment(ledger_workbook(ledgers), filename)
 
 
 @bp.get("/ledger/points/<code>/export.xlsx")

@@ -7,12 +7,13 @@ import uuid
 from datetime import date
 from io import BytesIO
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.policy import can_see, can_work, is_admin, require, scope_of
 from app.auth.roles import COUNTY_BACKBONE
+from app.downloads import attachment
 from app.faults import queries, services, vocab
 from app.faults.export import ledger_workbook
 from app.faults.settings import FaultSettings
@@ -176,8 +177,7 @@ def export():
     rows, counts = _ledger_data(filters)
     towns, points = _places()
     content = ledger_workbook(rows, counts, _catalog(), towns, points, _period(filters))
-    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": "attachment; filename=fault-ledger.xlsx"})
+    return attachment(content, "fault-ledger.xlsx")
 
 
 # -- one problem ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from app.auth.policy import require, scope_of
+from app.downloads import attachment
 from app.org.queries import list_towns
 from app.reports import queries, tables, xlsx
 from app.reports.policy import may_view
@@ -36,7 +37,6 @@ from app.reports.vocab import (
 from engine.clock import CHINA
 
 bp = Blueprint("reports", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _PERIOD = re.compile(r"20\d\d-(0[1-9]|1[0-2])")
 
 
@@ -66,7 +66,7 @@ def _towns() -> dict[str, str]:
 
 def _xlsx(content: bytes, name: str) -> Response:
     # ASCII file name for old browsers; the workbook's own title is Chinese.
-    return Response(content, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
+    return attachment(content, name)
 
 
 @bp.get("/reports")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.policy import can_see, require, scope_kwargs, scope_of
 from app.auth.roles import ADMIN, SUPERVISOR, TOWN_STAFF, role_level
 from app.cases.marks import deadline_mark
+from app.downloads import attachment
 from app.org.queries import list_points, list_towns
 from app.sla.chart import weekly_chart
 from app.sla.export import sla_workbook
@@ -72,8 +73,7 @@ def export():
     rows = attention_rows(engine.store, scope_kwargs(current_user), filters, engine.due_soon_cutoff(now))
     towns, points = _places()
     content = sla_workbook(rows, current_app.extensions["cuncun.catalog"], towns, points, now)
-    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": "attachment; filename=sla.xlsx"})
+    return attachment(content, "sla.xlsx")
 
 
 @bp.post("/cases/<int:instance_id>/retry")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.policy import require
 from app.auth.roles import ADMIN, ANALYST, SUPERVISOR
+from app.downloads import attachment
 from app.workbench import diagrams, queries, uploads
 from engine.errors import EngineError
 from engine.migration import migrate, plan_migration
@@ -75,8 +76,7 @@ def download(version_id: int):
     _may(VIEWERS)
     row = queries.get_version(_engine().store, version_id) or abort(404)
     name = row.filename.removesuffix(".bpmn") + f".v{row.id}.bpmn"
-    return Response(row.bpmn_xml, mimetype="application/xml",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return attachment(row.bpmn_xml, name, "application/xml")
 
 
 @bp.route("/upload", methods=["GET", "POST"])
