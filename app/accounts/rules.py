@@ -19,6 +19,7 @@ from app.accounts.models import AccountRequest, StaffProfile
 from app.auth import roles
 from app.auth.models import User
 from app.org.models import Point, Town
+from engine.errors import EngineError
 from engine.idcard import IdNumberError, validate_id_number
 
 FIELDS = ("request_kind", "account_role", "account_binding", "account_username", "person_name", "person_unit",
@@ -30,12 +31,10 @@ USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_.]{2,39}")
 OPEN_STATUSES = ("pending", "returned")
 
 
-class Refused(Exception):
+class Refused(EngineError):
     """A request refused; `message` is a Chinese sentence for the filer."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "refused"
 
 
 @dataclass(frozen=True)

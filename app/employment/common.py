@@ -7,15 +7,14 @@ from datetime import date, datetime
 from typing import Any
 
 from engine.clock import CHINA
+from engine.errors import EngineError
 from engine.services import ServiceCall
 
 
-class Refused(Exception):
+class Refused(EngineError):
     """A business rule says no; the operator turns it into {"ok": False, "message": …}, never an error."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "refused"
 
 
 @dataclass(frozen=True)
