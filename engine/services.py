@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from sqlalchemy.orm import Session
 
+from engine import sandbox
 from engine.models import ProcessInstance
 
 
@@ -79,11 +80,24 @@ def service_scope(session: Session, instance: ProcessInstance, now: datetime) ->
 
 
 class CaseEnvironment(TaskDataEnvironment):
-    """Spiff's task-data environment plus our service operators."""
+    """Spiff's task-data environment, run in our sandbox, plus our service operators."""
 
     def __init__(self, helpers: dict[str, Callable[..., Any]], services: ServiceRegistry) -> None:
         super().__init__(dict(helpers))
         self.services = services
+
+    def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
+        """Evaluate a condition, timer or parameter expression in the sandbox (never Spiff's plain eval)."""
+        return sandbox.evaluate(expression, {**self.globals, **(external_context or {}), **context})
+
+    def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
+        """Run a script task in the sandbox; keep the data it leaves, drop helpers and functions."""
+        self.check_for_overwrite(context, external_context or {})
+        names = sandbox.execute(script, {**self.globals, **(external_context or {}), **context})
+        hidden = set(self.globals) | set(external_context or {})
+        context.clear()
+        context.update({k: v for k, v in names.items() if k not in hidden and not callable(v)})
+        return True
 
     def call_service(self, context: dict, operation_name: str, operation_params: dict, **_: Any) -> str:
         """Dispatch a service task to its operator inside the case's transaction; return JSON."""

@@ -17,6 +17,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.errors import DeployError
 from engine.findings import Finding
+from engine.script_check import sandbox_findings
 from engine.timer_check import KINDS, check_timer, deadline_days
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -160,6 +161,7 @@ def _parse_files(
         trees[filename] = tree
         timer_findings, file_deadlines = _timer_findings(filename, tree, helpers, sample)
         findings.extend(timer_findings)
+        findings.extend(sandbox_findings(filename, tree))
         findings.extend(_operator_findings(filename, tree, set(operators)))
         deadlines.update(file_deadlines)
     if findings:
