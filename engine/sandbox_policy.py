@@ -105,10 +105,11 @@ class _GuardingTransformer(RestrictingNodeTransformer):
 def check_source(text: str, mode: str) -> ast.AST:
     """Parse and refuse anything outside the allowed subset; raise SyntaxError or ScriptRefused."""
     tree = ast.parse(text, SANDBOX_FILE, mode)
-    for node in ast.walk(tree):
-        reason = _reason(node)
-        if reason:
-            raise ScriptRefused(reason, getattr(node, "lineno", None))
+    refused = [(node, reason) for node in ast.walk(tree) if (reason := _reason(node))]
+    if refused:  # the first in reading order: innermost of a chain such as ().__class__.__base__
+        node, reason = min(refused, key=lambda r: (getattr(r[0], "lineno", 0), getattr(r[0], "col_offset", 0),
+                                                    getattr(r[0], "end_col_offset", 0)))
+        raise ScriptRefused(reason, getattr(node, "lineno", None))
     return tree
 
 
