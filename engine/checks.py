@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from engine.errors import DeployError
 from engine.findings import Finding
 from engine.forms import FormRegistry
+from engine.sandbox_policy import ScriptRefused
 from engine.services import OutsideTransaction, ServiceRegistry, make_script_engine
 from engine.specs import NS, ParsedProcess, parse_files
 from engine.timer_check import deadline_days
@@ -97,6 +98,18 @@ def _deadline_rules(name: str, tree: etree._ElementTree, ctx: CheckContext) -> l
     return findings
 
 
+def _refused_in_trial(process: ParsedProcess, exc: Exception, refused: ScriptRefused) -> Finding:
+    """Name file, line and element of a script the sandbox stopped during the trial run (a loop, a huge value)."""
+    task = getattr(exc, "task", None)
+    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or process.process_id
+    line = None
+    tree = etree.fromstring(process.xml.encode(), etree.XMLParser(resolve_entities=False))
+    for node in tree.iterfind(f".//*[@id='{element}']"):
+        script = node.find("bpmn:script", NS)
+        line = (script.sourceline + (refused.line or 1) - 1) if script is not None else node.sourceline
+    return Finding(process.filename, line, element, f"试运行时{str(exc).rstrip('. ')}")
+
+
 def _smoke_run(process: ParsedProcess, ctx: CheckContext) -> Finding | None:
     """Start the process in memory with sample data up to its first wait; a failure is worth a warning."""
     try:
@@ -109,6 +122,8 @@ def _smoke_run(process: ParsedProcess, ctx: CheckContext) -> Finding | None:
     except Exception as exc:  # any failure: report it, the analyst decides
         if isinstance(exc.__cause__, OutsideTransaction):
             return None  # the trial reached a service task, which needs a real case: as far as it can go
+        if isinstance(exc.__cause__, ScriptRefused):
+            return _refused_in_trial(process, exc, exc.__cause__)
 
         return Finding(process.filename, None, process.process_id, f"a trial run with sample data stopped: {exc}",
                        severity="warning")

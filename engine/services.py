@@ -12,10 +12,12 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
 from engine import sandbox
 from engine.models import ProcessInstance
+from engine.sandbox_policy import ScriptRefused
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,38 @@ class CaseEnvironment(TaskDataEnvironment):
         return json.dumps(result, ensure_ascii=False, default=str)
 
 
+def refused_message(task: Any, exc: ScriptRefused) -> str:
+    """Say in Chinese which element the sandbox stopped, where and why."""
+    spec = task.task_spec
+    name = f"「{spec.bpmn_name}」" if getattr(spec, "bpmn_name", None) else ""
+    return f"元素 {getattr(spec, 'bpmn_id', spec.name)}{name} 的 Python 被安全沙箱拒绝：{exc}"
+
+
 class CaseScriptEngine(PythonScriptEngine):
-    """Spiff's script engine, reporting a failing operator with its own message."""
+    """Spiff's script engine, reporting a failing operator or a sandbox refusal with its own message."""
+
+    def evaluate(self, task, expression: str, external_context: dict | None = None) -> Any:
+        """Evaluate in the sandbox; a refusal names the element and the reason."""
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except ScriptRefused as exc:
+            raise WorkflowTaskException(refused_message(task, exc), task=task, exception=exc) from exc
+        except SpiffWorkflowException as exc:
+            exc.add_note(f"Error evaluating expression '{expression}'")
+            raise
+        except Exception as exc:  # Spiff's own wording for the rest
+            raise WorkflowTaskException(f"Error evaluating expression '{expression}'", task=task,
+                                        exception=exc) from exc
+
+    def execute(self, task, script: str, external_context: dict | None = None) -> bool:
+        """Run a script in the sandbox; a refusal names the element, the script line and the reason."""
+        try:
+            return self.environment.execute(script, task.data, external_context or {})
+        except ScriptRefused as exc:
+            raise WorkflowTaskException(refused_message(task, exc), task=task, exception=exc,
+                                        line_number=exc.line) from exc
+        except Exception as exc:
+            raise self.create_task_exec_exception(task, script, exc) from exc
 
     def call_service(self, task, **kwargs: Any) -> str:
         """Run a service task's operator; wrap its failure so the case parks with a readable reason."""

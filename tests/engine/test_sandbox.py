@@ -16,9 +16,11 @@ from engine.sandbox_policy import ScriptRefused
 from engine.script_env import build_helpers
 from engine.services import ServiceRegistry, make_script_engine
 from engine.timers import fire_due_timers
+from tests.conftest import DATA
 from tests.engine.test_checks import CTX, ITEM11, LIBRARY, check_item11, errors
 from tests.engine.test_timers import TIMER_FILE, deploy_timer, row, start_timer
 
+SCRIPT_FIRST = (DATA / "bpmn" / "script_first.bpmn").read_bytes()
 HELPERS = build_helpers(WorkingCalendar, lambda: datetime(2026, 11, 23, 10, tzinfo=CHINA))
 
 # Each attempt must be refused with a Chinese reason containing the words given; MARKER must never appear.
@@ -152,11 +154,15 @@ def test_refused_timer_is_a_sandbox_finding():
     assert any("定时器表达式" in f.message and "内置函数 open" in f.message for f in errors(findings))
 
 
-def test_check_trial_run_of_an_endless_script_stops(tmp_path):
+def test_check_trial_run_of_an_endless_script_stops_and_names_the_line():
+    content = SCRIPT_FIRST.replace(b"ran = True", b"x = 1\nwhile True:\n    pass")
+    assert check_files({"script_first.bpmn": SCRIPT_FIRST}, CTX) == []
     started = time.monotonic()
-    content = TIMER_FILE.replace(b"fire_at", b'"PT1H"').replace(b"fired = True", b"while True:\n    pass")
-    check_files({"timer_once.bpmn": content}, CTX)
+    (finding,) = check_files({"script_first.bpmn": content}, CTX)
     assert time.monotonic() - started < 30
+    assert finding.is_error and finding.element == "after" and "「触发后」" in finding.message
+    assert "步数上限" in finding.message and "第 3 行" in finding.message
+    assert content.decode().splitlines()[finding.line - 1].strip().startswith("pass")
 
 
 def test_deploy_refuses_a_sandbox_escape(engine):
