@@ -16,6 +16,7 @@ from engine.sandbox_policy import ScriptRefused
 from engine.services import OutsideTransaction, ServiceRegistry, make_script_engine
 from engine.specs import NS, ParsedProcess, parse_files
 from engine.timer_check import deadline_days
+from engine.trial import TrialAborted, isolated
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,22 @@ def _smoke_run(process: ParsedProcess, ctx: CheckContext) -> Finding | None:
     return None
 
 
+def _trial_runs(processes: list[ParsedProcess], ctx: CheckContext) -> list[Finding]:
+    """Trial-run each process in a resource-limited child: an upload can neither hang nor exhaust the server."""
+
+    def work() -> list[tuple]:
+        found = [_smoke_run(process, ctx) for process in processes]
+        return [(f.file, f.line, f.element, f.message, f.severity) for f in found if f is not None]
+
+    if not processes:
+        return []
+    try:
+        return [Finding(*parts) for parts in isolated(work)]
+    except TrialAborted as exc:
+        files = sorted({p.filename for p in processes})
+        return [Finding(name, None, None, f"{exc}；请检查脚本中的循环和大数据量运算") for name in files]
+
+
 def check_files(contents: Mapping[str, bytes], ctx: CheckContext,
                 library: Mapping[str, bytes] | None = None) -> list[Finding]:
     """Check `contents`, resolving call activities also against `library`; report only on `contents`."""
@@ -142,7 +159,5 @@ def check_files(contents: Mapping[str, bytes], ctx: CheckContext,
         findings.extend(exc.findings)
     for name, tree in _trees(contents).items():
         findings += _user_task_rules(name, tree, ctx) + _condition_rules(name, tree) + _deadline_rules(name, tree, ctx)
-    for process in parsed.values():
-        if process.filename in contents and (warning := _smoke_run(process, ctx)):
-            findings.append(warning)
+    findings += _trial_runs([p for p in parsed.values() if p.filename in contents], ctx)
     return sorted((f for f in findings if f.file in contents), key=lambda f: (f.file, f.line or 0))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from engine import sandbox
+from engine import sandbox, trial
 from engine.calendar import WorkingCalendar
 from engine.checks import check_files
 from engine.clock import CHINA
@@ -185,3 +185,15 @@ def test_runaway_script_parks_the_case_and_retry_is_possible(engine, store, cloc
     assert parked.status == "error" and words in parked.error_message
     assert engine.retry(case, "supervisor1") is False
     assert row(store, case).status == "error"
+
+
+def test_trial_child_returns_results_and_is_stopped_by_its_limits(monkeypatch):
+    assert trial.isolated(lambda: [("a.bpmn", 3, "x", "消息", "warning")]) == [("a.bpmn", 3, "x", "消息", "warning")]
+    with pytest.raises(trial.TrialAborted, match="内存"):
+        trial.isolated(lambda: bytearray(4 * trial.TRIAL_MEMORY))  # past the child's address-space limit
+    monkeypatch.setattr(trial, "TRIAL_SECONDS", 1.0)
+    started = time.monotonic()
+    with pytest.raises(trial.TrialAborted, match="时间上限"):
+        trial.isolated(lambda: time.sleep(30))
+    assert time.monotonic() - started < 10
+    assert trial.isolated(lambda: 1 + 1) == 2  # the parent is unharmed and forks again
