@@ -59,3 +59,13 @@ def test_seed_org_is_idempotent(store, monkeypatch):
     first = run(store, monkeypatch, "seed-org")
     assert first.exit_code == 0 and "12 towns and 204 points created" in first.output
     assert "0 towns and 0 points created" in run(store, monkeypatch, "seed-org").output
+
+
+def test_bpmn_check_names_a_sandbox_refusal(store, monkeypatch, tmp_path):
+    bad = tmp_path / "item_11_unemployment_registration.bpmn"
+    bad.write_bytes((PROCESSES / bad.name).read_bytes().replace(
+        b'decision == "approve"', b'decision == "approve" or open("/etc/passwd").read()', 1))
+    result = run(store, monkeypatch, "bpmn", "check", str(bad))
+    assert result.exit_code == 1
+    assert "element flow_approved" in result.output and "条件表达式" in result.output
+    assert "被安全沙箱拒绝：不允许使用内置函数 open" in result.output

@@ -109,3 +109,17 @@ def test_version_page_badges_where_cases_wait(web, engine, clock):
         vid = s.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == ITEM11))
     page = analyst.get(f"/processes/versions/{vid}").get_data(as_text=True)
     assert "<svg" in page and "1 等待 / 1 超期" in page
+
+
+def test_upload_with_a_sandbox_escape_is_refused_in_chinese_and_runs_nothing(web, store, processes, tmp_path):
+    """The upload check names file, line, element and reason; the script never runs in the web server."""
+    marker = tmp_path / "escaped"
+    analyst = logged_in(web, "analyst1")
+    escape = f"__import__('os').system('touch {marker}')"
+    content = (processes / FILE).read_text(encoding="utf-8").replace(
+        '>decision == "approve"<', f'>decision == "approve" or {escape}<', 1)
+    assert escape in content
+    page = analyst.get(upload(analyst, FILE, content.encode()).headers["Location"]).get_data(as_text=True)
+    assert "被安全沙箱拒绝" in page and "不允许使用以下划线开头的名字 __import__" in page and "确认部署" not in page
+    assert FILE in page and "flow_approved" in page
+    assert not marker.exists() and versions(store) == 1
