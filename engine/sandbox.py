@@ -28,10 +28,10 @@ MAX_INT_BITS = 100_000
 
 _PLAIN = ("abs", "all", "any", "bool", "callable", "chr", "dict", "divmod", "enumerate", "filter", "float",
           "frozenset", "int", "isinstance", "len", "list", "map", "max", "min", "next", "ord", "repr",
-          "reversed", "round", "set", "sorted", "str", "sum", "tuple", "zip", *sorted(CATCHABLE))
+          "reversed", "round", "set", "sorted", "str", "tuple", "zip", *sorted(CATCHABLE))
 _SAFE_BUILTINS: dict[str, Any] = {name: getattr(_builtins, name) for name in _PLAIN}
 _SAFE_BUILTINS |= {"True": True, "False": False, "None": None}
-BUILTIN_NAMES = frozenset(_SAFE_BUILTINS) | {"range", "pow"}
+BUILTIN_NAMES = frozenset(_SAFE_BUILTINS) | {"range", "pow", "sum"}
 
 
 class _OutOfBudget(BaseException):
@@ -81,8 +81,10 @@ class _Run:
             raise ScriptRefused(f"不允许访问运行帧或代码对象的属性 {name}")
         if name in FORMAT_ATTRS:
             raise ScriptRefused(f"不允许使用 {name}()（它能读出对象内部属性）")
+        if obj in (str, bytes, list) and (name in _STR_SIZERS or name == "extend"):
+            raise ScriptRefused(f"请直接在对象上调用 {name}()，不要通过类型调用")
         value = getattr(obj, name)
-        if isinstance(obj, str) and name in _STR_SIZERS:
+        if isinstance(obj, (str, bytes)) and name in _STR_SIZERS:
             return _sized(self, value, _STR_SIZERS[name], obj)
         if isinstance(obj, list) and name == "extend":
             return lambda items: obj.extend(self.materialize(items, len(obj)))
@@ -141,6 +143,13 @@ class _Run:
         self.charge(len(result))
         return result
 
+    def sum(self, items: Iterable, start: Any = 0) -> Any:
+        """Python's sum, counting what adding lists or tuples together makes."""
+        items = self.materialize(items)
+        if not isinstance(start, (int, float)):
+            self.charge(len(start) + sum(len(x) for x in items if isinstance(x, (str, bytes, list, tuple))))
+        return sum(items, start)
+
     def pow(self, base: Any, exp: Any, mod: Any = None) -> Any:
         """Python's pow with the ** guard (a modulus keeps it small)."""
         return pow(base, exp, mod) if mod is not None else self.binop("**", base, exp)
@@ -169,6 +178,8 @@ _STR_SIZERS: dict[str, Callable[..., int]] = {
     "zfill": lambda s, w: int(w), "expandtabs": lambda s, t=8: len(s) * max(int(t), 1),
     "replace": lambda s, old, new, *_: len(s) + (s.count(old) if old else len(s) + 1) * len(new),
     "join": lambda s, items: 0,
+    "translate": lambda s, table, *_: len(s) * max([len(v) for v in dict(table).values()
+                                                    if isinstance(v, (str, bytes))] or [1]),
 }
 _INPLACE: dict[str, Callable[[Any, Any], Any]] = {
     "-": lambda a, b: a - b, "/": lambda a, b: a / b, "//": lambda a, b: a // b, ">>": lambda a, b: a >> b,
@@ -184,7 +195,7 @@ def _write(obj: Any) -> Any:
 
 
 def _globals(run: _Run, names: Mapping[str, Any]) -> dict[str, Any]:
-    builtins = dict(_SAFE_BUILTINS, range=run.range, pow=run.pow)
+    builtins = dict(_SAFE_BUILTINS, range=run.range, pow=run.pow, sum=run.sum)
     return {**names, "__builtins__": builtins, "_getattr_": run.getattr, "_getitem_": lambda o, k: o[k],
             "_getiter_": iter, "_write_": _write, "_inplacevar_": run.inplacevar, "_binop_": run.binop,
             "_iter_unpack_sequence_": guarded_iter_unpack_sequence, "_unpack_sequence_": guarded_unpack_sequence,

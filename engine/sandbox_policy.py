@@ -65,6 +65,8 @@ def _reason(node: ast.AST) -> str | None:
             return f"不允许使用 {node.attr}()（它能读出对象内部属性），请用 + 拼接或 f-string"
         if not isinstance(node.ctx, ast.Load):
             return f"不允许给对象属性 {node.attr} 赋值或删除它"
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and any(isinstance(e, ast.Starred) for e in node.elts):
+        return "不允许在列表、元组或集合里用 * 展开，请用 + 连接"
     if isinstance(node, ast.ClassDef):
         return "不允许定义类"
     if isinstance(node, (ast.Global, ast.Nonlocal)):
