@@ -40,8 +40,9 @@ def test_username_is_refused_in_any_case_and_position():
 
 
 def test_minimum_length_is_a_setting_but_never_below_8():
-    assert policy_problems("Qinshui#88", username="u", rules=PasswordRules(min_length=12))[0].startswith("长度至少 12 位")
-    assert policy_problems("Ab1#", username="u", rules=PasswordRules(min_length=4))[0].startswith("长度至少 8 位")
+    longer, floor = PasswordRules(min_length=12), PasswordRules(min_length=4)
+    assert policy_problems("Qinshui#88", username="u", rules=longer)[0].startswith("长度至少 12 位")
+    assert policy_problems("Ab1#", username="u", rules=floor)[0].startswith("长度至少 8 位")
 
 
 def test_password_settings_come_from_the_environment(monkeypatch):
