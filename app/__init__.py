@@ -33,9 +33,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the app; `test_config` may carry SETTINGS, STORE and CLOCK for tests."""
     app = Flask(__name__, instance_relative_config=True)
     config = test_config or {}
-    app.config.from_mapping(SECRET_KEY=config.get("SECRET_KEY") or _secret_key(app.instance_path))
-    app.config.update(config)
     settings = config.get("SETTINGS") or Settings.from_env()
+    app.config.from_mapping(SECRET_KEY=config.get("SECRET_KEY") or _secret_key(app.instance_path))
+    # Lax: the cookie is not sent on another site's POST (CSRF defence in depth) but survives following a link.
+    # Secure from CUNCUN_COOKIE_SECURE: on only behind HTTPS, or a plain-HTTP county intranet could not log in.
+    app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SECURE=settings.cookie_secure, REMEMBER_COOKIE_SAMESITE="Lax",
+                      REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SECURE=settings.cookie_secure)
+    app.config.update(config)
     store = config.get("STORE") or Store(settings.database_url)
     kwargs = {"clock": config["CLOCK"]} if "CLOCK" in config else {}
     app.extensions["cuncun.engine"] = build_engine(settings, store=store, **kwargs)

@@ -13,7 +13,7 @@ from app.accounts import vocab
 from app.accounts.milestones import set_milestone
 from app.accounts.models import StaffProfile
 from app.accounts.rules import Checked
-from app.auth import roles
+from app.auth import roles, sessions, throttle
 from app.auth.models import User, new_session_token
 from app.auth.passwords import hash_password
 from app.auth.services import create_user
@@ -92,6 +92,7 @@ def _end_access(session: Session, user: User, stamp: Stamp, action: str) -> int:
     """Deactivate an account: sessions end at its next request, its claimed tasks go back to the queue."""
     user.active = False
     user.session_token = new_session_token()
+    sessions.revoke_all(session, user.id, stamp.at, "disabled")
     released = release_claimed_tasks(session, user.username, stamp, reason=action)
     _record(session, stamp, action, user, sessions_ended=True, tasks_released=released)
     return released
@@ -129,6 +130,7 @@ def apply_change(session: Session, checked: Checked, stamp: Stamp) -> tuple[User
         message = f"账号“{name}”已{verb}，其登录已立即失效{tasks}"
     elif kind == vocab.UNLOCK:
         user.active, user.failed_logins, user.locked_until = True, 0, None
+        throttle.forget_account(session, user.username)
         _record(session, stamp, "account_unlocked", user)
         message = f"账号“{name}”已解锁，可以重新登录。"
     else:

@@ -17,7 +17,10 @@ from app.accounts.policy import may_issue_password, review_problem
 from app.accounts.rules import FIELDS, Checked, Filer, Refused, check_request
 from app.auth import roles
 from app.auth.models import User, new_session_token
-from app.auth.passwords import hash_password
+from app.auth.passwords import PasswordRules, policy_problems
+from app.auth.services import set_password
+from app.auth.sessions import revoke_all
+from app.auth.throttle import forget_account
 from engine import audit
 from engine.clock import CHINA
 from engine.models import ProcessInstance
@@ -146,15 +149,18 @@ def revise(session: Session, instance: ProcessInstance, data: Mapping[str, Any],
     return {"status": "resubmitted", "message": "", "request": {**checked.request, **shown}}
 
 
-def generate_password() -> str:
-    """Return a random password of letters and digits (no look-alike characters) with at least one of each."""
+def generate_password(username: str = "", rules: PasswordRules | None = None) -> str:
+    """Return a random password that meets the policy: upper and lower case letters and digits, no look-alikes."""
+    rules = rules or PasswordRules()
+    length = max(PASSWORD_LENGTH, rules.min_length)
     while True:
-        password = "".join(secrets.choice(_PASSWORD_LETTERS + _PASSWORD_DIGITS) for _ in range(PASSWORD_LENGTH))
-        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+        password = "".join(secrets.choice(_PASSWORD_LETTERS + _PASSWORD_DIGITS) for _ in range(length))
+        if not policy_problems(password, username=username, rules=rules):
             return password
 
 
-def issue_initial_password(session: Session, instance_id: int, actor: Any, now: datetime) -> tuple[User, str]:
+def issue_initial_password(session: Session, instance_id: int, actor: Any, now: datetime,
+                           rules: PasswordRules | None = None) -> tuple[User, str]:
     """Give an approved new account a one-time password; return it to show once (only its hash is kept)."""
     row = session.get(AccountRequest, instance_id)
     if row is None or row.kind != vocab.NEW or row.status != "approved" or row.user_id is None:
@@ -166,10 +172,12 @@ def issue_initial_password(session: Session, instance_id: int, actor: Any, now: 
         raise Refused(f"账号“{user.username}”已停用，不能生成初始密码。")
     if not user.must_change_password:
         raise Refused(f"账号“{user.username}”已由本人设置密码，不能再生成初始密码。")
-    password = generate_password()
-    user.password_hash = hash_password(password)
+    password = generate_password(user.username, rules)
+    set_password(session, user, password, now)
     user.session_token = new_session_token()  # whoever held an earlier initial password is out
+    revoke_all(session, user.id, now, "password")
     user.failed_logins, user.locked_until = 0, None
+    forget_account(session, user.username)
     audit.record(session, at=now, actor=actor.username, action="initial_password_issued", instance_id=instance_id,
                  point_code=user.point_code, user=user.username)
     return user, password

@@ -12,6 +12,7 @@ from app.accounts.ledger import HEADERS, NOTE, TITLE, point_ledger, town_ledger,
 from app.accounts.ledger_xlsx import ledger_workbook
 from app.accounts.policy import may_file, may_issue_password, may_see_request
 from app.accounts.rules import Filer, Refused
+from app.auth.passwords import PasswordRules
 from app.auth.policy import can_see, require, scope_of
 from app.cases.snapshots import case_data
 from app.downloads import attachment
@@ -110,7 +111,9 @@ def issue_password(instance_id: int):
     row = _visible_request(instance_id)
     try:
         with engine.store.session(write=True) as session:
-            user, password = services.issue_initial_password(session, instance_id, current_user, engine.clock())
+            rules = PasswordRules.from_settings(current_app.extensions["cuncun.settings"])
+            user, password = services.issue_initial_password(session, instance_id, current_user, engine.clock(),
+                                                             rules)
             username, display_name = user.username, user.display_name
     except PermissionError:
         abort(403)

@@ -15,7 +15,7 @@ from app.auth.passwords import hash_password
 from app.auth.services import create_user
 from app.org.seed import seed_organisation
 
-DEMO_PASSWORD = "cuncun2026"
+DEMO_PASSWORD = "Cuncun@2026"  # meets the policy: 3+ character classes (app.auth.passwords)
 
 
 @dataclass(frozen=True)

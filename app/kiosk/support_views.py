@@ -46,8 +46,11 @@ def enroll():
         else:
             if principal.is_kiosk:
                 response = redirect(url_for("kiosk.start"))
-                response.set_cookie(COOKIE, raw, max_age=5 * 365 * 86400, httponly=True, samesite="Strict",
-                                    secure=request.is_secure, path="/kiosk")
+                days = current_app.extensions["cuncun.settings"].kiosk_cookie_days
+                # Bounded (CUNCUN_KIOSK_COOKIE_DAYS; werkzeug adds Expires from Max-Age): a lost or stolen
+                # device's browser stops being a kiosk on its own, not only when its token is revoked.
+                response.set_cookie(COOKIE, raw, max_age=days * 86400, httponly=True, samesite="Strict", path="/kiosk",
+                                    secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"])
                 session.clear()
                 return response
             error = "该令牌不是自助机令牌。"

@@ -61,7 +61,7 @@ def test_login_failure_says_why_in_chinese(app):
     client = app.test_client()
     for username in ("clerk1", "nobody"):  # the same words whether the user exists or not
         page = login(client, username, "wrong-password").get_data(as_text=True)
-        assert "用户名或密码错误" in page and "锁定 15 分钟" in page
+        assert "用户名或密码错误" in page and "暂停该账号的登录" in page
     assert "请输入用户名和密码" in login(client, "clerk1", "").get_data(as_text=True)
     assert client.get("/points").status_code == 302
 
@@ -87,25 +87,11 @@ def test_post_without_csrf_token_is_refused(app):
     assert client.get("/points").status_code == 302  # not logged in
 
 
-def test_five_failures_lock_the_account_for_15_minutes(app, store, clock):
-    client = app.test_client()
-    for _ in range(4):
-        assert "用户名或密码错误" in login(client, "clerk1", "wrong-password").get_data(as_text=True)
-    page = login(client, "clerk1", "wrong-password").get_data(as_text=True)
-    assert "连续 5 次密码错误，账号已锁定 15 分钟，请于 2026-11-23 10:15 后再试" in page
-    page = login(client, "clerk1").get_data(as_text=True)  # even the right password waits
-    assert "账号已锁定" in page and client.get("/points").status_code == 302
-    clock.advance(minutes=15, seconds=1)
-    assert login(client, "clerk1").status_code == 302
-    assert user(store, "clerk1").failed_logins == 0 and user(store, "clerk1").locked_until is None
-    with store.session() as s:
-        assert "login_locked" in s.scalars(select(AuditEvent.action)).all()
-
-
 def test_a_success_resets_the_failure_count(app, store):
     client = app.test_client()
     for _ in range(4):
         login(client, "clerk1", "wrong-password")
+    assert user(store, "clerk1").failed_logins == 4
     login(client, "clerk1")
     assert user(store, "clerk1").failed_logins == 0
 
@@ -153,8 +139,8 @@ def test_forced_password_change(app, store, clock):
 
     assert "当前密码不正确" in change("nope", "Better-2026").get_data(as_text=True)
     assert "不一致" in change("Start-2026", "Better-2026", "Better-2027").get_data(as_text=True)
-    assert "至少需要 8 位" in change("Start-2026", "a1").get_data(as_text=True)
-    assert "字母和数字" in change("Start-2026", "12345678").get_data(as_text=True)
+    assert "长度至少 8 位" in change("Start-2026", "a1").get_data(as_text=True)
+    assert "至少 3 类" in change("Start-2026", "12345678").get_data(as_text=True)
     assert change("Start-2026", "Better-2026").headers["Location"] == "/"
     assert client.get("/points").status_code == 200  # this session lives on with the new token
     assert other.get("/points").status_code == 302  # the other one ended
@@ -166,7 +152,7 @@ def test_forced_password_change(app, store, clock):
 def test_passwords_are_hashed(app, store):
     stored = user(store, "clerk1").password_hash
     assert DEMO_PASSWORD not in stored and stored.startswith("scrypt:")
-    assert check_password(stored, DEMO_PASSWORD) and not check_password(stored, "cuncun2027")
+    assert check_password(stored, DEMO_PASSWORD) and not check_password(stored, DEMO_PASSWORD + "x")
 
 
 def test_demo_users_cover_every_role_and_are_idempotent(app, store, clock):

@@ -135,8 +135,10 @@ def test_claim_release_and_marks(web, clerk, store, clock):
         assert s.scalar(select(InboxTask.assignee).where(InboxTask.task_id == task_id)) is None
     assert "一个工作日内到期" not in clerk.get("/inbox").get_data(as_text=True)
     clock.set(case.due_at - timedelta(hours=1))
+    clerk = logged_in(web, "clerk1")  # days later: the idle login session has ended
     assert "今日到期" in clerk.get("/inbox").get_data(as_text=True)
     clock.set(case.due_at + timedelta(minutes=1))
+    clerk = logged_in(web, "clerk1")
     assert "已超期" in clerk.get("/inbox").get_data(as_text=True)
 
 

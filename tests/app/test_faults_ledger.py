@@ -83,6 +83,7 @@ def test_filters_narrow_the_county_ledger(web, engine, problems, clock):
     assert only("level=backbone&line=social_insurance") == {"A"}
     assert only("q=NOSUCHCASE") == set()
     clock.advance(days=3)  # Thursday: the backbones' 2 working days have passed, the province's 5 have not
+    sup = logged_in(web, "supervisor1")  # the idle login session ended meanwhile
     assert only("overdue=1") == {"A", "D"}
     file(engine, "问题E新的问题")
     assert only("from=2026-11-26") == {"E"}
@@ -109,6 +110,7 @@ def test_responsibility_list_shows_holder_level_deadline_and_lapse(web, engine, 
     page = sup.get("/faults?q=" + _case_no(store, problems["A"])).get_data(as_text=True)
     assert "backbone1" in page and "本级超期" not in page
     clock.advance(days=3)
+    sup = logged_in(web, "supervisor1")  # the idle login session ended meanwhile
     assert "本级超期" in sup.get("/faults?q=" + _case_no(store, problems["A"])).get_data(as_text=True)
 
 

@@ -25,7 +25,7 @@ def page(server):
 def login(page, server, username):
     page.goto(f"{server}/login")
     page.fill("#username", username)
-    page.fill("#password", "cuncun2026")
+    page.fill("#password", "Cuncun@2026")
     page.click("button[type=submit]")
     page.wait_for_url(f"{server}/inbox")
 

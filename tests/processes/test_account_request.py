@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from app.accounts import services
 from app.accounts.models import AccountRequest, PointMilestone, StaffProfile
 from app.accounts.rules import Refused
-from app.auth.models import User
-from app.auth.passwords import check_password, hash_password
+from app.auth import sessions, throttle
+from app.auth.models import LoginSession, LoginThrottle, User
+from app.auth.passwords import PasswordRules, check_password, hash_password, policy_problems
 from app.auth.seed import seed_demo_users
 from app.auth.services import create_user
 from engine.idcard import check_character
@@ -106,6 +107,7 @@ def test_new_account_through_approval_gets_a_one_time_password_and_authorises_th
     with store.session(write=True) as s:
         issued_to, password = services.issue_initial_password(s, case, user(store, "townstaff1"), clock())
     assert issued_to.username == "wangfang" and check_password(user(store, "wangfang").password_hash, password)
+    assert policy_problems(password, username="wangfang", rules=PasswordRules()) == []  # the same policy as users'
     with store.session() as s:  # the plain password is kept nowhere: not in the case, not in the audit trail
         assert password not in case_row(store, case).state
         assert not any(password in d for d in s.scalars(select(AuditEvent.detail)))
@@ -147,11 +149,15 @@ def test_freeze_ends_sessions_and_releases_claimed_tasks(engine, store, people):
     claimed = open_tasks(engine, item)[0]
     engine.claim(claimed.task_id, "clerk1")
     token = user(store, "clerk1").session_token
+    with store.session(write=True) as s:
+        sid = sessions.start(s, s.scalar(select(User).where(User.username == "clerk1")), engine.clock(), "10.0.0.1")
     case = file(engine, store, "townstaff1", **change("freeze", "clerk1"))
     assert case_row(store, case).point_code == "LG-V01"
     do(engine, case, "account_review", APPROVE, "reviewer1")
     frozen = user(store, "clerk1")
     assert not frozen.active and frozen.session_token != token
+    with store.session() as s:
+        assert s.get(LoginSession, sid).revoked_reason == "disabled"  # ended server-side too
     with store.session() as s:
         assert s.scalar(select(InboxTask.assignee).where(InboxTask.task_id == claimed.task_id)) is None
         release = s.scalar(select(AuditEvent).where(AuditEvent.action == "unclaim", AuditEvent.instance_id == item))
@@ -174,6 +180,8 @@ def test_unlock_clears_lockout_and_reactivates(engine, store, clock, people):
     with store.session(write=True) as s:
         locked = s.scalar(select(User).where(User.username == "clerk2"))
         locked.active, locked.failed_logins, locked.locked_until = False, 3, clock() + timedelta(minutes=10)
+        for _ in range(5):
+            throttle.fail(s, throttle.account_key("clerk2", "203.0.113.9"), 5, clock())
     case = file(engine, store, "admin1", **change("unlock", "clerk2"))
     do(engine, case, "account_review", REJECT, "reviewer1")
     assert task_of(engine, case, "account_revise_county").candidate_role == "admin"
@@ -182,6 +190,8 @@ def test_unlock_clears_lockout_and_reactivates(engine, store, clock, people):
     do(engine, case, "account_review", APPROVE, "reviewer1")
     unlocked = user(store, "clerk2")
     assert (unlocked.active, unlocked.failed_logins, unlocked.locked_until) == (True, 0, None)
+    with store.session() as s:  # the lock from every address is lifted too
+        assert s.scalar(select(func.count()).select_from(LoginThrottle)) == 0
     # clerk2's point had no staff_authorised milestone: an operator account became active there now
     with store.session() as s:
         assert s.scalar(select(PointMilestone.point_code)) == "ZZ-V01"
