@@ -48,6 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["cuncun.settings"] = settings
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit at all
         app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024  # uploads; the workbench's own limit is 5 MB
+    from app import hygiene
+
+    hygiene.init_app(app)  # first: no hook, login or CSRF check reads input it refuses
     csrf.init_app(app)
 
     from app import auth, filters, home

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from app.accounts.ledger import HEADERS, NOTE, TITLE, PointLedger
+from app.spreadsheets import put, workbook_bytes
 
 _WIDTHS = (6, 12, 12, 26, 16, 15, 16, 12, 14, 12)
 _THIN = Side(style="thin")
@@ -22,17 +21,17 @@ def _sheet(workbook: Workbook, ledger: PointLedger, first: bool) -> None:
     last = get_column_letter(len(HEADERS))
     for row, text, size in ((1, TITLE, 16), (2, ledger.heading, 13)):
         sheet.merge_cells(f"A{row}:{last}{row}")
-        sheet.cell(row, 1, text).font = Font(bold=True, size=size)
+        put(sheet, row, 1, text).font = Font(bold=True, size=size)
         sheet.cell(row, 1).alignment = _CENTRE
     sheet.merge_cells(f"A3:{last}3")
-    sheet.cell(3, 1, NOTE)
+    put(sheet, 3, 1, NOTE)
     for column, header in enumerate(HEADERS, start=1):
-        cell = sheet.cell(4, column, header)
+        cell = put(sheet, 4, column, header)
         cell.font, cell.alignment, cell.border = Font(bold=True), _CENTRE, _BOX
         sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS[column - 1]
     for offset, line in enumerate(ledger.rows):
         for column, value in enumerate(line.cells(), start=1):
-            cell = sheet.cell(5 + offset, column, value)
+            cell = put(sheet, 5 + offset, column, value)
             cell.border, cell.alignment = _BOX, Alignment(vertical="center", wrap_text=True)
     sheet.print_title_rows = "4:4"
     sheet.page_setup.orientation = "landscape"
@@ -47,7 +46,5 @@ def ledger_workbook(ledgers: list[PointLedger]) -> bytes:
         _sheet(workbook, ledger, first=index == 0)
     if not ledgers:
         workbook.active.title = "人员台账"
-        workbook.active.cell(1, 1, TITLE)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        put(workbook.active, 1, 1, TITLE)
+    return workbook_bytes(workbook)

@@ -22,6 +22,7 @@ from app.auth.policy import can_see
 REVIEW_TASK = "account_review"
 OWN_REQUEST = "申请人本人不能审核自己提交的账号申请，请由其他审核人审核。"
 OWN_ACCOUNT = "审核人不能审核针对本人账号的申请，请由其他审核人审核。"
+UNKNOWN_REVIEWER = "无法确认审核人，请重新审核。"
 
 
 def _enabled(user: object) -> bool:
@@ -33,25 +34,37 @@ def may_file(user: object) -> bool:
     return _enabled(user) and getattr(user, "role", None) in vocab.FILER_ROLES
 
 
-def may_review(user: object, case_data: Mapping[str, Any]) -> bool:
-    """Tell whether the user may review this request: never their own, never one about their own account."""
+def review_refusal(user: object, case_data: Mapping[str, Any]) -> str | None:
+    """Return why the user may not review this request (their own, or about their own account), or None."""
     username = getattr(user, "username", None)
     if not _enabled(user) or not username:
-        return False
+        return UNKNOWN_REVIEWER
     if username == case_data.get("requester"):
-        return False
-    return not (case_data.get("request_kind") != vocab.NEW and username == case_data.get("account_username"))
+        return OWN_REQUEST
+    if case_data.get("request_kind") != vocab.NEW and username == case_data.get("account_username"):
+        return OWN_ACCOUNT
+    return None
+
+
+def may_review(user: object, case_data: Mapping[str, Any]) -> bool:
+    """Tell whether the user may review this request: never their own, never one about their own account."""
+    return review_refusal(user, case_data) is None
+
+
+def work_refusal(user: object, bpmn_id: str, case_data: Mapping[str, Any]) -> str | None:
+    """Return why the user may not open or complete this task beyond its role and scope (four eyes), or None."""
+    return review_refusal(user, case_data) if bpmn_id == REVIEW_TASK else None
 
 
 def may_work(user: object, bpmn_id: str, case_data: Mapping[str, Any]) -> bool:
     """Tell whether the user may open or complete this task beyond its role and scope (four eyes on reviews)."""
-    return may_review(user, case_data) if bpmn_id == REVIEW_TASK else True
+    return work_refusal(user, bpmn_id, case_data) is None
 
 
 def review_problem(session: Session, reviewer: str | None, case_data: Mapping[str, Any]) -> str | None:
     """Return why this reviewer may not decide the request (the database check behind may_review), or None."""
     if not reviewer:
-        return "无法确认审核人，请重新审核。"
+        return UNKNOWN_REVIEWER
     if reviewer == case_data.get("requester"):
         return OWN_REQUEST
     if case_data.get("request_kind") != vocab.NEW:

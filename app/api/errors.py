@@ -105,6 +105,11 @@ def register(bp: Blueprint) -> None:
     def http_error(exc: HTTPException):
         return error_response(exc.code or 500)
 
+    # Flask prefers any handler registered for the status code itself (such as the pages' HTML 413) over a
+    # class handler, so the API claims each code it answers as well.
+    for status in _STATUS:
+        bp.register_error_handler(status, http_error)
+
     @bp.errorhandler(Exception)
     def server_error(exc: Exception):
         log.exception("API error: %s", exc)

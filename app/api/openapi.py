@@ -48,7 +48,10 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.query is not None or op.body is not None:
         responses["422"] = _response("参数有误，errors 列出各字段的中文提示", "Error")
     if op.body is not None:
-        responses["400"] = _response("请求体不是 JSON 对象", "Error")
+        responses["400"] = _response("请求体不是 JSON 对象，或含无法识别的字符（如空字符）", "Error")
+        responses["415"] = _response("请求体不是 JSON（Content-Type 应为 application/json）", "Error")
+    elif op.query is not None or op.parameters():
+        responses["400"] = _response("参数含无法识别的字符（如空字符）", "Error")
     if op.parameters():
         responses["404"] = _response("没有找到", "Error")
     responses["default"] = _response("其他错误", "Error")

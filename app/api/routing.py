@@ -80,7 +80,9 @@ def load_query(schema: type[Schema]) -> dict[str, Any]:
 
 
 def load_body(schema: type[Schema]) -> dict[str, Any]:
-    """Validate a JSON object body with a schema; anything but a JSON object is a 400."""
+    """Validate a JSON object body with a schema: another content type is a 415, anything but an object a 400."""
+    if request.mimetype and not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "请求体应为 JSON（Content-Type: application/json）。")
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise ApiError(400, "bad_request", "请求体应为 JSON 对象（Content-Type: application/json）。")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -13,6 +11,7 @@ from app.catalog import Catalog
 from app.faults import vocab
 from app.faults.queries import Counts, LedgerRow
 from app.filters import china_time
+from app.spreadsheets import append, workbook_bytes
 
 HEADERS = ("案件编号", "提交时间", "乡镇", "网点", "提交人", "问题分类", "业务类别", "涉及事项", "问题描述", "意见建议",
            "当前层级", "责任岗位", "办理人", "本级时限", "本级超期", "已用天数", "状态", "升级次数", "重新提出次数",
@@ -21,7 +20,7 @@ WIDTHS = (18, 17, 10, 22, 14, 14, 10, 20, 40, 30, 14, 14, 12, 17, 8, 8, 14, 8, 1
 
 
 def _header(sheet: Worksheet, headers: tuple[str, ...]) -> None:
-    sheet.append(headers)
+    append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
 
@@ -33,7 +32,7 @@ def _ledger_sheet(sheet: Worksheet, rows: list[LedgerRow], catalog: Catalog, tow
     for row in rows:
         f = row.fault
         item = catalog.get(f.item_code or "")
-        sheet.append((
+        append(sheet, (
             f.case_no, china_time(f.filed_at), towns.get(f.town_code or "", f.town_code or ""),
             points.get(f.point_code or "", f.point_code or "（乡镇）"), f.reporter_name,
             vocab.label(vocab.CATEGORIES, f.category), vocab.label(vocab.LINES, f.line),
@@ -51,7 +50,7 @@ def _ledger_sheet(sheet: Worksheet, rows: list[LedgerRow], catalog: Catalog, tow
 
 def _counts_sheet(sheet: Worksheet, counts: Counts, catalog: Catalog, towns: dict[str, str], period: str) -> None:
     sheet.title = "分类统计"
-    sheet.append((f"统计期间：{period}", f"问题总数：{counts.total}"))
+    append(sheet, (f"统计期间：{period}", f"问题总数：{counts.total}"))
     tables = (
         ("问题分类", {vocab.label(vocab.CATEGORIES, k): v for k, v in counts.by_category.items()}),
         ("业务类别", {vocab.label(vocab.LINES, k): v for k, v in counts.by_line.items()}),
@@ -59,11 +58,11 @@ def _counts_sheet(sheet: Worksheet, counts: Counts, catalog: Catalog, towns: dic
         ("涉及事项", {(f"{i.code}. {i.name}" if (i := catalog.get(k)) else k): v for k, v in counts.by_item.items()}),
     )
     for title, table in tables:
-        sheet.append(())
-        sheet.append((title, "问题数"))
+        append(sheet, ())
+        append(sheet, (title, "问题数"))
         sheet[sheet.max_row][0].font = sheet[sheet.max_row][1].font = Font(bold=True)
         for key, value in table.items():
-            sheet.append((key, value))
+            append(sheet, (key, value))
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 14
 
@@ -74,6 +73,4 @@ def ledger_workbook(rows: list[LedgerRow], counts: Counts, catalog: Catalog, tow
     book = Workbook()
     _ledger_sheet(book.active, rows, catalog, towns, points)
     _counts_sheet(book.create_sheet(), counts, catalog, towns, period)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

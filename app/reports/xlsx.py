@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -25,16 +24,17 @@ from app.reports.vocab import (
     SUMMARY_NOTE,
     SUMMARY_TITLE,
 )
+from app.spreadsheets import append, put, workbook_bytes
 
 PERCENT = "0.0%"
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _title(sheet: Worksheet, title: str, width: int, period: str) -> None:
-    sheet.append((title,))
+    append(sheet, (title,))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font, sheet["A1"].alignment = Font(bold=True, size=14), CENTER
-    sheet.append((SIGNATURE, *[""] * (width - 3), "填报期间：", period))
+    append(sheet, (SIGNATURE, *[""] * (width - 3), "填报期间：", period))
 
 
 def _bold(sheet: Worksheet, row: int) -> None:
@@ -43,14 +43,8 @@ def _bold(sheet: Worksheet, row: int) -> None:
 
 
 def _rate(sheet: Worksheet, row: int, column: int, value) -> None:
-    cell = sheet.cell(row=row, column=column, value=None if value is None else float(value))
+    cell = put(sheet, row, column, None if value is None else float(value))
     cell.number_format = PERCENT
-
-
-def _save(book: Workbook) -> bytes:
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _widths(sheet: Worksheet, widths: Iterable[int]) -> None:
@@ -64,19 +58,19 @@ def summary_workbook(rows: Sequence[SummaryRow], total: SummaryRow, period: str)
     sheet = book.active
     sheet.title = "调度汇总表"
     _title(sheet, SUMMARY_TITLE, len(SUMMARY_HEADERS), period)
-    sheet.append(SUMMARY_HEADERS)
-    sheet.append(tuple(range(1, len(SUMMARY_HEADERS) + 1)))
+    append(sheet, SUMMARY_HEADERS)
+    append(sheet, tuple(range(1, len(SUMMARY_HEADERS) + 1)))
     _bold(sheet, 3)
     for line in (*rows, total):
-        sheet.append((line.name, line.points))
+        append(sheet, (line.name, line.points))
         at = sheet.max_row
         for n, (milestone, _) in enumerate(SUMMARY_MILESTONES):
-            sheet.cell(row=at, column=3 + 2 * n, value=line.done.get(milestone, 0))
+            put(sheet, at, 3 + 2 * n, line.done.get(milestone, 0))
             _rate(sheet, at, 4 + 2 * n, line.rate(milestone))
-    sheet.append(("备注", SUMMARY_NOTE))
+    append(sheet, ("备注", SUMMARY_NOTE))
     sheet.merge_cells(start_row=sheet.max_row, start_column=2, end_row=sheet.max_row, end_column=len(SUMMARY_HEADERS))
     _widths(sheet, (10, 10, *[9] * 14))
-    return _save(book)
+    return workbook_bytes(book)
 
 
 def detail_workbook(blocks: Sequence[DetailTown], period: str) -> bytes:
@@ -91,9 +85,9 @@ def detail_workbook(blocks: Sequence[DetailTown], period: str) -> bytes:
     for label, span in DETAIL_GROUPS:
         group_row[column - 1] = label
         column += span
-    sheet.append(group_row)
-    sheet.append(DETAIL_HEADERS)
-    sheet.append(tuple(range(1, width + 1)))
+    append(sheet, group_row)
+    append(sheet, DETAIL_HEADERS)
+    append(sheet, tuple(range(1, width + 1)))
     sheet.merge_cells("A3:A4")
     column = 2
     for _, span in DETAIL_GROUPS[1:]:
@@ -102,16 +96,16 @@ def detail_workbook(blocks: Sequence[DetailTown], period: str) -> bytes:
     for row in (3, 4, 5):
         _bold(sheet, row)
     for block in blocks:
-        sheet.append((block.town.name, block.total, block.villages or None, block.communities or None))
+        append(sheet, (block.town.name, block.total, block.villages or None, block.communities or None))
         for line in block.points:
             p = line.point
-            sheet.append((block.town.name, None, None, None, p.name, None, None, None, None,
+            append(sheet, (block.town.name, None, None, None, p.name, None, None, None, None,
                           f"{p.area_label}（{p.kind_label}）", *(line.flag(m) for m, _ in DETAIL_MILESTONES)))
-    sheet.append(("备注",))
+    append(sheet, ("备注",))
     for note in DETAIL_NOTES:
-        sheet.append((note,))
+        append(sheet, (note,))
     _widths(sheet, (10, 6, 8, 8, 26, 10, 10, 14, 14, 16, *[9] * 6))
-    return _save(book)
+    return workbook_bytes(book)
 
 
 def progress_workbook(rows: Sequence[ProgressRow], title: str, period: str) -> bytes:
@@ -120,13 +114,13 @@ def progress_workbook(rows: Sequence[ProgressRow], title: str, period: str) -> b
     sheet = book.active
     sheet.title = "工作任务进度表"
     _title(sheet, title, len(PROGRESS_HEADERS), period)
-    sheet.append(PROGRESS_HEADERS)
+    append(sheet, PROGRESS_HEADERS)
     _bold(sheet, 3)
     for r in rows:
-        sheet.append((r.no, r.task, r.team, r.limit, r.points, r.done, None, r.points - r.done))
+        append(sheet, (r.no, r.task, r.team, r.limit, r.points, r.done, None, r.points - r.done))
         _rate(sheet, sheet.max_row, 7, r.rate)
     _widths(sheet, (6, 44, 12, 16, 10, 10, 10, 10))
-    return _save(book)
+    return workbook_bytes(book)
 
 
 def funds_workbook(rows: Sequence[FundsRow], total: FundsRow, title: str, period: str) -> bytes:
@@ -135,13 +129,13 @@ def funds_workbook(rows: Sequence[FundsRow], total: FundsRow, title: str, period
     sheet = book.active
     sheet.title = "资金执行情况"
     _title(sheet, title, len(FUNDS_HEADERS), period)
-    sheet.append(FUNDS_HEADERS)
+    append(sheet, FUNDS_HEADERS)
     _bold(sheet, 3)
     for r in (*rows, total):
-        sheet.append((r.name, r.points, r.operating, r.due_fen / 100, r.allocated_fen / 100, r.arrived_fen / 100,
+        append(sheet, (r.name, r.points, r.operating, r.due_fen / 100, r.allocated_fen / 100, r.arrived_fen / 100,
                       None, r.arrived_points))
         _rate(sheet, sheet.max_row, 7, r.rate)
         for column in (4, 5, 6):
             sheet.cell(row=sheet.max_row, column=column).number_format = "#,##0.00"
     _widths(sheet, (10, 10, 12, 14, 14, 14, 10, 14))
-    return _save(book)
+    return workbook_bytes(book)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.accounts.policy import work_refusal
 from app.api import presenters
 from app.api.auth import citizen, principal
 from app.api.errors import ApiError
@@ -29,6 +30,8 @@ def _workable(task_id: str):
             raise ApiError(403, "task_forbidden", "自助机只能办理本人案件中由群众填写的步骤。")
     elif not can_work(caller.user, inbox.candidate_role, inbox.point_code, inbox.town_code):
         raise ApiError(403, "task_forbidden", "您的角色或范围不能办理该任务。")
+    elif refusal := work_refusal(caller.user, inbox.bpmn_id, data):  # the task pages' four-eyes rule
+        raise ApiError(403, "four_eyes", refusal)
     elif inbox.assignee not in (None, caller.user.username):
         raise ApiError(409, "task_state", f"该任务已由 {inbox.assignee} 认领。")
     return inbox, row, data
