@@ -7,20 +7,12 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
+from engine.env import env_int
 from engine.store import database_url
 
+__all__ = ["ROOT", "Settings", "env_int"]  # env_int stays importable from here for older callers
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def env_int(name: str, default: int, low: int, high: int) -> int:
-    """Read an integer setting from the environment; a bad value is a start-up error, not a silent default."""
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    value = int(text)
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
-    return value
 
 
 def _time(text: str) -> time:
