@@ -124,7 +124,8 @@ def test_api_clients_completing_one_task_get_one_200_and_json_conflicts(web, eng
 def test_api_starts_with_one_request_key_at_once_make_one_case(web, store, clock):
     headers = bearer(staff_token(store, clock(), "clerk1"))
     clients = [web.test_client() for _ in range(CLIENTS)]
-    body = {"item_code": "11", "applicant_id_number": VALID_ID, "applicant_name": "张三", "request_key": "double-submit-1"}
+    body = {"item_code": "11", "applicant_id_number": VALID_ID, "applicant_name": "张三",
+            "request_key": "double-submit-1"}
     responses = together(CLIENTS, lambda i: clients[i].post("/api/v1/cases", json=body, headers=headers))
     assert [getattr(r, "status_code", r) for r in responses] == [201] * CLIENTS
     assert len({r.get_json()["id"] for r in responses}) == 1

@@ -63,7 +63,7 @@ def test_sixteen_clerks_starting_with_one_request_key_make_one_case(store, engin
     try:
         for n in range(ROUNDS):
             key = f"race-{n}"
-            results, errors = race(engines, lambda eng, i: eng.start_case(
+            results, errors = race(engines, lambda eng, i, key=key: eng.start_case(
                 ITEM11, CONTEXT, actor=f"c{i}", data={"required_materials": MATERIALS}, request_key=key))
             assert errors == []
             assert len(set(results)) == 1
