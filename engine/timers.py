@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -147,10 +147,15 @@ def fire_due_timers(engine: Engine, *, limit: int = 1000, worker: str | None = N
             result.conflicts += 1
             _release(engine, claim)
             continue
-        except Unavailable:
-            # Not the case's fault: leave it running; the lease runs out and a later sweep fires the timer.
-            log.warning("timer %s deferred: the database kept failing", claim.timer_id)
+        except (Unavailable, OperationalError) as exc:
+            # Not the case's fault (the database kept failing, or a statement timed out): leave the case running;
+            # the lease runs out and a later sweep fires the timer.
+            log.warning("timer %s deferred: %s", claim.timer_id, exc)
             result.deferred += 1
+            try:
+                _release(engine, claim)  # the next sweep may try at once; if this fails too, the lease runs out
+            except DBAPIError:
+                log.warning("timer %s: claim kept until its lease runs out", claim.timer_id)
             return result
         except Exception as exc:  # a broken instance must not stop the sweep for everyone else
             log.exception("timer %s of instance %s failed", claim.timer_id, claim.instance_id)

@@ -192,3 +192,24 @@ def test_business_errors_are_not_retried(engine, store):
     assert calls == [1]
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+
+
+def test_a_statement_timeout_while_firing_defers_the_timer_without_parking(engine, postgres, clock):
+    deploy_timer(engine)
+    case = start_timer(engine, clock() + timedelta(minutes=5))
+    clock.advance(minutes=10)
+    slow: list[bool] = []
+
+    @event.listens_for(postgres.engine, "before_cursor_execute")
+    def _stall(conn, cursor, statement, params, context, executemany) -> None:
+        if slow or "UPDATE process_instance" not in statement:
+            return
+        slow.append(True)
+        cursor.execute("SET LOCAL statement_timeout = 100")
+        cursor.execute("SELECT pg_sleep(1)")  # the server cancels it: a real query_canceled (57014)
+
+    result = fire_due_timers(engine, lease=timedelta(minutes=1))
+    assert slow and result.deferred == 1 and result.failed == 0
+    assert row(postgres, case).status == "running"
+    assert fire_due_timers(engine).fired == 1  # the deferred claim was given back: the next sweep fires it
+    assert row(postgres, case).status == "completed" and fired_count(postgres, case) == 1
