@@ -49,3 +49,9 @@ class DeployError(EngineError):
     def __init__(self, findings: list[str]) -> None:
         super().__init__("流程文件未通过检查，未部署。", detail="; ".join(findings))
         self.findings = findings
+
+
+class Unavailable(EngineError):
+    """The database kept failing for a passing reason (lost connection, deadlock) after every retry."""
+
+    code = "unavailable"

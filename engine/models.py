@@ -118,6 +118,9 @@ class Timer(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     is_deadline: Mapped[bool] = mapped_column(Boolean, default=False)
     failed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A worker's claim: another worker takes the timer over once claimed_until has passed (the holder hung or died).
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEvent(Base):

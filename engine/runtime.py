@@ -27,6 +27,7 @@ from engine.errors import ConflictError, FormInvalid, NotFound, TaskStateError
 from engine.forms import FormRegistry, validate
 from engine.models import InboxTask, ProcessInstance, ProcessVersion, Timer
 from engine.projection import sync_inbox, sync_timers
+from engine.retry import RetryPolicy, is_unique_violation, retrying
 from engine.script_env import build_helpers
 from engine.services import ServiceRegistry, make_script_engine, service_scope
 from engine.specs import parse_files, spec_from_json
@@ -87,6 +88,7 @@ class Engine:
         close_of_business: time = time(17, 30),
         forms: FormRegistry | None = None,
         services: ServiceRegistry | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -96,6 +98,7 @@ class Engine:
         self.services = services or ServiceRegistry()
         self.script_engine = make_script_engine(self.helpers, self.services)
         self._specs: dict[int, LoadedSpec] = {}
+        self.retry_policy = retry or RetryPolicy.from_env()
 
     # -- deploying ---------------------------------------------------------------------------
     def deploy_files(self, contents: Mapping[str, bytes], actor: str) -> list[DeployResult]:
@@ -121,7 +124,8 @@ class Engine:
     ) -> int:
         """Start a case on the process's current version and run it to its first wait; return its id."""
         try:
-            return self._start(process_id, context, actor, dict(data or {}), request_key)
+            return retrying(lambda: self._start(process_id, context, actor, dict(data or {}), request_key),
+                            self.retry_policy, what=f"start {process_id}")
         except IntegrityError:
             if request_key is None:
                 raise
@@ -201,19 +205,35 @@ class Engine:
     def mutate(self, instance_id: int, change: Callable[[Session, ProcessInstance, BpmnWorkflow], T],
                expected_version: int | None = None) -> T:
         """Apply `change` in its own transaction; a concurrent save surfaces as ConflictError."""
-        return self._write(lambda session: session.get(ProcessInstance, instance_id), change, expected_version)
+        return self._write(lambda session: instance_id, change, expected_version)
 
-    def _write(self, locate: Callable[[Session], ProcessInstance | None],
+    def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance | None:
+        """Load an instance row and, on PostgreSQL, lock it until commit so racing saves queue behind us.
+
+        Locking first means the loser of a race restores the winner's state and sees a clear conflict,
+        instead of writing projection rows the winner already wrote (a unique-key error).
+        """
+        return session.get(ProcessInstance, instance_id, with_for_update=self.store.is_postgres)
+
+    def _write(self, locate: Callable[[Session], int],
                change: Callable[[Session, ProcessInstance, BpmnWorkflow], T], expected_version: int | None) -> T:
-        try:
+        def attempt() -> T:
             with self.store.session(write=True) as session:
-                row = locate(session)
+                row = self.lock_instance(session, locate(session))
                 if row is None:
                     raise NotFound("没有找到该案件。", "instance not found")
                 if expected_version is not None and row.lock_version != expected_version:
                     raise ConflictError("案件已被他人更新，请刷新后重试。", f"instance {row.id} version moved")
                 return self.apply(session, row, change)
+
+        try:
+            return retrying(attempt, self.retry_policy, what="case update")
         except StaleDataError as exc:
+            raise ConflictError("案件已被他人更新，请刷新后重试。", str(exc)) from exc
+        except IntegrityError as exc:
+            if not is_unique_violation(exc):
+                raise
+            # Another save wrote the same projection row first (e.g. the next task's inbox row).
             raise ConflictError("案件已被他人更新，请刷新后重试。", str(exc)) from exc
 
     def run_steps(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, actor: str) -> bool:
@@ -265,6 +285,10 @@ class Engine:
         self._set_assignee(task_id, None, expect=actor, action="unclaim")
 
     def _set_assignee(self, task_id: str, assignee: str | None, *, expect: str | None, action: str) -> None:
+        retrying(lambda: self._assign(task_id, assignee, expect=expect, action=action), self.retry_policy,
+                 what=action)
+
+    def _assign(self, task_id: str, assignee: str | None, *, expect: str | None, action: str) -> None:
         with self.store.session(write=True) as session:
             inbox = self._inbox_row(session, task_id)
             changed = session.execute(
@@ -274,7 +298,8 @@ class Engine:
                 .values(assignee=assignee)
             ).rowcount
             if not changed:
-                holder = inbox.assignee
+                # Read again: the row we first saw may have been claimed, released or completed meanwhile.
+                holder = self._inbox_row(session, task_id).assignee
                 raise TaskStateError(f"该任务已由 {holder} 认领。" if holder else "该任务尚未被认领。",
                                      f"{action} refused: task {task_id} held by {holder}")
             audit.record(session, at=self.clock(), actor=assignee or expect, action=action,
@@ -307,7 +332,7 @@ class Engine:
             inbox = self._inbox_row(session, task_id)
             if inbox.assignee not in (None, actor):
                 raise TaskStateError(f"该任务已由 {inbox.assignee} 认领。", f"task {task_id} held by {inbox.assignee}")
-            return session.get(ProcessInstance, inbox.instance_id)
+            return inbox.instance_id
 
         return self._write(locate, change, expected_version)
 

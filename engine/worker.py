@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from collections.abc import Callable, Sequence
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.runtime import Engine
-from engine.timers import fire_due_timers
+from engine.timers import fire_due_timers, worker_name
 
 # A periodic job the application adds to the worker (e.g. starting the monthly reports); it must be safe to run
 # on several workers at once and to run late.
 Job = Callable[[Engine], None]
 
 log = logging.getLogger("cuncun.worker")
-
-
-def worker_name() -> str:
-    """Name this worker by host and process, for logs."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def sweep(engine: Engine, jobs: Sequence[Job] = ()) -> None:
@@ -31,10 +24,14 @@ def sweep(engine: Engine, jobs: Sequence[Job] = ()) -> None:
             job(engine)
         except Exception:  # one failing job must not stop timers from firing
             log.exception("worker job %s failed", getattr(job, "__name__", job))
-    result = fire_due_timers(engine)
-    if result.fired or result.failed or result.conflicts:
-        log.info("%s fired=%d failed=%d conflicts=%d", worker_name(), result.fired, result.failed,
-                 result.conflicts)
+    try:
+        result = fire_due_timers(engine)
+    except Exception:  # e.g. the database is unreachable: log and sweep again at the next interval
+        log.exception("%s: timer sweep failed", worker_name())
+        return
+    if result.fired or result.failed or result.conflicts or result.taken_over or result.deferred:
+        log.info("%s fired=%d failed=%d conflicts=%d taken_over=%d deferred=%d", worker_name(), result.fired,
+                 result.failed, result.conflicts, result.taken_over, result.deferred)
 
 
 def run_worker(engine: Engine, interval: float = 1.0, jobs: Sequence[Job] = ()) -> None:

@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from app.cases.starting import StartRefused
-from engine.errors import ConflictError, EngineError, FormInvalid, NotFound, TaskStateError
+from engine.errors import ConflictError, EngineError, FormInvalid, NotFound, TaskStateError, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,8 @@ def register(bp: Blueprint) -> None:
 
     @bp.errorhandler(EngineError)
     def engine_error(exc: EngineError):
-        status = {NotFound: 404, ConflictError: 409, TaskStateError: 409, StartRefused: 403}.get(type(exc), 409)
+        status = {NotFound: 404, ConflictError: 409, TaskStateError: 409, StartRefused: 403,
+                  Unavailable: 503}.get(type(exc), 409)
         return error_response(status, exc.code, exc.message)
 
     @bp.errorhandler(HTTPException)

@@ -12,7 +12,7 @@ from app.auth.policy import can_see, can_work, inbox_kwargs, require, scope_kwar
 from app.cases import snapshots
 from app.cases.marks import deadline_mark
 from app.cases.start_form import start_form
-from app.cases.starting import StartRefused, start_item_case
+from app.cases.starting import start_item_case
 from app.org.queries import get_point
 from app.workbench.diagrams import case_diagram
 from engine.clock import CHINA
@@ -76,8 +76,8 @@ def claim(task_id: str):
 def release(task_id: str):
     """Give a task back to the point's queue."""
     _workable(task_id)
-    _try(lambda: _engine().unclaim(task_id, current_user.username))
-    flash("任务已退回队列。", "info")
+    if _try(lambda: _engine().unclaim(task_id, current_user.username)):
+        flash("任务已退回队列。", "info")
     return redirect(url_for("cases.inbox"))
 
 
@@ -121,6 +121,9 @@ def task(task_id: str):
             except TaskStateError as exc:
                 flash(exc.message, "error")
                 return redirect(url_for("cases.case", instance_id=case.id))
+            except EngineError as exc:  # e.g. the database stayed busy through every retry: nothing was saved
+                flash(exc.message, "error")
+                return redirect(url_for("cases.task", task_id=task_id))
             flash(f"“{inbox_row.title}”已提交。", "info")
             return redirect(_next_page(case.id))
     fields = form_fields_for_render(form, data, result, today=_today()) if form else []
@@ -176,7 +179,7 @@ def start(code: str):
                     _engine(), item, context, actor=current_user.username, point_is_demo=point.kind == "demo",
                     request_key=request.form.get("request_key") or None,
                     data={"ss_card_number": result.data.get("ss_card_number") or ""})
-            except StartRefused as exc:
+            except EngineError as exc:  # refused here, or the database stayed busy: the form stays filled in
                 flash(exc.message, "error")
             else:
                 return redirect(_next_page(case_id))

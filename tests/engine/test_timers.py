@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from engine.clock import CHINA, china_iso
 from engine.models import AuditEvent, InboxTask, ProcessInstance, Timer
 from engine.runtime import CaseContext
-from engine.timers import fire_due_timers
+from engine.store import DbTimeouts, Store
+from engine.timers import claim_due_timer, fire_claimed, fire_due_timers
 from tests.conftest import DATA
 from tests.factories import ACCEPT, start_item11
 
@@ -105,3 +109,42 @@ def test_complete_after_deadline_before_sweep_still_marks_overdue(engine, store,
     engine.complete(task_id, "clerk1", ACCEPT)
     assert row(store, case).overdue
     assert fire_due_timers(engine).fired == 0
+
+
+def test_a_timer_claimed_by_a_hung_worker_is_taken_over_after_its_lease_and_fires_once(engine, store, clock):
+    deploy_timer(engine)
+    case = start_timer(engine, clock() + timedelta(minutes=5))
+    clock.advance(minutes=10)
+    lease = timedelta(minutes=5)
+    hung = claim_due_timer(engine, clock(), "worker-a", lease)  # worker A claims, then never gets to fire it
+    assert hung is not None
+    assert fire_due_timers(engine, worker="worker-b", lease=lease).fired == 0  # A's lease still holds
+    assert row(store, case).status == "running"
+    clock.advance(minutes=6)
+    assert fire_due_timers(engine, worker="worker-b", lease=lease).fired == 1  # B takes it over
+    assert row(store, case).status == "completed"
+    assert fire_claimed(engine, hung, clock()) is False  # A wakes up: its claim is gone, nothing fires twice
+    with store.session() as s:
+        fired = s.scalars(select(AuditEvent).where(AuditEvent.action == "timer_fired")).all()
+    assert [e.instance_id for e in fired] == [case]
+
+
+def test_a_worker_hung_inside_its_transaction_is_cut_off_by_the_server(engine, store, clock):
+    if not store.is_postgres:
+        pytest.skip("idle_in_transaction_session_timeout is PostgreSQL's")
+    deploy_timer(engine)
+    case = start_timer(engine, clock() + timedelta(minutes=5))
+    clock.advance(minutes=10)
+    hung = Store(store.url, timeouts=DbTimeouts(idle_in_transaction_ms=500))
+    session = hung._write()
+    session.begin()
+    # Worker A locks the instance and its timer as a firing does, then hangs without a word to the server.
+    session.get(ProcessInstance, case, with_for_update=True)
+    session.scalars(select(Timer).where(Timer.instance_id == case).with_for_update()).all()
+    time.sleep(1.5)
+    assert fire_due_timers(engine, worker="worker-b").fired == 1  # the server ended A's session and its locks
+    assert row(store, case).status == "completed"
+    with pytest.raises(DBAPIError):  # A's transaction is gone; it cannot commit anything stale
+        session.commit()
+    session.close()
+    hung.dispose()
