@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from engine.queries import RECENT_DAYS, ping
 from engine.queries import overview as overview_counts
 
 bp = Blueprint("home", __name__)
@@ -25,11 +26,12 @@ def index():
 @login_required
 def overview():
     """Show deployed processes and case counts (no personal data)."""
-    return render_template("home.html", overview=overview_counts(engine().store))
+    eng = engine()
+    return render_template("home.html", overview=overview_counts(eng.store, eng.clock()), recent_days=RECENT_DAYS)
 
 
 @bp.get("/healthz")
 def healthz():
     """Report that the app and its database answer."""
-    overview_counts(engine().store)
+    ping(engine().store)
     return jsonify(status="ok")

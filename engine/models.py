@@ -52,6 +52,8 @@ class ProcessInstance(Base):
     """A running or finished case; `state` is Spiff's state without the spec."""
 
     __tablename__ = "process_instance"
+    # The overview's open cases per process and state, read from the index alone.
+    __table_args__ = (Index("ix_instance_status_process", "status", "process_id", "overdue"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_no: Mapped[str | None] = mapped_column(String(40), unique=True)
@@ -68,7 +70,7 @@ class ProcessInstance(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
-    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     limit_days: Mapped[int | None] = mapped_column(Integer)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -76,7 +78,7 @@ class ProcessInstance(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # the SLA chart's weeks
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -89,6 +91,8 @@ class InboxTask(Base):
         Index("ix_inbox_queue", "candidate_role", "point_code", "due_at"),
         Index("ix_inbox_assignee", "assignee", "due_at"),
         Index("ix_inbox_town", "town_code", "due_at"),
+        # A county role's queue: its role, the county's towns, soonest due first.
+        Index("ix_inbox_role_town", "candidate_role", "town_code", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
