@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from app.auth.policy import scope_kwargs
 from engine.queries import RECENT_DAYS, ping
 from engine.queries import overview as overview_counts
 
@@ -25,9 +26,10 @@ def index():
 @bp.get("/overview")
 @login_required
 def overview():
-    """Show deployed processes and case counts (no personal data)."""
+    """Show deployed processes and the case counts of the user's scope (no personal data)."""
     eng = engine()
-    return render_template("home.html", overview=overview_counts(eng.store, eng.clock()), recent_days=RECENT_DAYS)
+    counts = overview_counts(eng.store, eng.clock(), **scope_kwargs(current_user))
+    return render_template("home.html", overview=counts, recent_days=RECENT_DAYS)
 
 
 @bp.get("/healthz")

@@ -52,8 +52,14 @@ class ProcessInstance(Base):
     """A running or finished case; `state` is Spiff's state without the spec."""
 
     __tablename__ = "process_instance"
-    # The overview's open cases per process and state, read from the index alone.
-    __table_args__ = (Index("ix_instance_status_process", "status", "process_id", "overdue"),)
+    __table_args__ = (
+        # The overview's open cases of a county's towns per process and state, read from the index alone.
+        Index("ix_instance_status_town", "status", "town_code", "process_id", "overdue"),
+        # The SLA chart's weeks of a county's towns: ranges of acceptance, completion and deadline.
+        Index("ix_instance_town_accepted", "town_code", "accepted_at"),
+        Index("ix_instance_town_completed", "town_code", "completed_at"),
+        Index("ix_instance_town_due", "town_code", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_no: Mapped[str | None] = mapped_column(String(40), unique=True)
@@ -70,7 +76,7 @@ class ProcessInstance(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
-    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     limit_days: Mapped[int | None] = mapped_column(Integer)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -78,7 +84,7 @@ class ProcessInstance(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # the SLA chart's weeks
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # recent completions
 
     __mapper_args__ = {"version_id_col": lock_version}
 

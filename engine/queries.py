@@ -27,6 +27,21 @@ class ProcessRow:
     overdue: int
 
 
+# Lists never load Spiff's state (kilobytes per case): only the case page and the engine read it.
+NO_STATE = defer(ProcessInstance.state)
+
+
+def _scoped(query, column_point, column_town, point_code: str | None, town_code: str | None,
+            town_codes: Collection[str] | None = None):
+    if point_code is not None:
+        query = query.where(column_point == point_code)
+    if town_code is not None:
+        query = query.where(column_town == town_code)
+    if town_codes is not None:  # a county: its towns
+        query = query.where(column_town.in_(sorted(town_codes)))
+    return query
+
+
 @dataclass(frozen=True)
 class Overview:
     """Counts for the landing page."""
@@ -43,20 +58,22 @@ RECENT_DAYS = 30
 OPEN = ("running", "error")
 
 
-def overview(store: Store, now: datetime) -> Overview:
-    """Count open cases by state and process, recently finished ones, and list current process versions."""
+def overview(store: Store, now: datetime, *, point_code: str | None = None, town_code: str | None = None,
+             town_codes: Collection[str] | None = None) -> Overview:
+    """Count a scope's open cases by state and process and its recently finished ones; list process versions."""
     # Every count here reads an index range of open or recent cases, never the million finished ones.
+    c = ProcessInstance
+    def scoped(query):
+        return _scoped(query, c.point_code, c.town_code, point_code, town_code, town_codes)
+
     with store.session() as s:
-        by_status = dict(s.execute(select(ProcessInstance.status, func.count())
-                                     .where(ProcessInstance.status.in_(OPEN))
-                                     .group_by(ProcessInstance.status)).all())
-        recent = s.scalar(select(func.count()).where(
-            ProcessInstance.completed_at >= now - timedelta(days=RECENT_DAYS))) or 0
+        by_status = dict(s.execute(scoped(select(c.status, func.count()).where(c.status.in_(OPEN)))
+                                   .group_by(c.status)).all())
+        recent = s.scalar(scoped(select(func.count()).where(c.completed_at >= now - timedelta(days=RECENT_DAYS)))) or 0
         open_by_process = {
             pid: (n, late) for pid, n, late in s.execute(
-                select(ProcessInstance.process_id, func.count(),
-                       func.count().filter(ProcessInstance.overdue.is_(True)))
-                .where(ProcessInstance.status.in_(OPEN)).group_by(ProcessInstance.process_id))
+                scoped(select(c.process_id, func.count(), func.count().filter(c.overdue.is_(True)))
+                       .where(c.status.in_(OPEN))).group_by(c.process_id))
         }
         versions = s.scalars(select(ProcessVersion).options(defer(ProcessVersion.bpmn_xml),
                                                             defer(ProcessVersion.spec_json))
@@ -71,21 +88,6 @@ def ping(store: Store) -> None:
     """Ask the database one trivial question: the health check must stay cheap at any size."""
     with store.session() as s:
         s.execute(select(literal(1))).one()
-
-
-# Lists never load Spiff's state (kilobytes per case): only the case page and the engine read it.
-NO_STATE = defer(ProcessInstance.state)
-
-
-def _scoped(query, column_point, column_town, point_code: str | None, town_code: str | None,
-            town_codes: Collection[str] | None = None):
-    if point_code is not None:
-        query = query.where(column_point == point_code)
-    if town_code is not None:
-        query = query.where(column_town == town_code)
-    if town_codes is not None:  # a county: its towns
-        query = query.where(column_town.in_(sorted(town_codes)))
-    return query
 
 
 def open_tasks(

@@ -30,15 +30,16 @@ class SlaFilters:
     assignee: str = ""
 
 
-def _scoped(query, scope: dict, filters: SlaFilters):
+def _scoped(query, scope: dict, filters: SlaFilters, place=ProcessInstance):
+    """Narrow to the scope and filters; `place` is the table whose point and town columns carry the index."""
     point = scope.get("point_code") or filters.point
     town = scope.get("town_code") or filters.town
     if point:
-        query = query.where(ProcessInstance.point_code == point)
+        query = query.where(place.point_code == point)
     if town:
-        query = query.where(ProcessInstance.town_code == town)
+        query = query.where(place.town_code == town)
     if scope.get("town_codes") is not None:  # a county role: its county's towns only
-        query = query.where(ProcessInstance.town_code.in_(scope["town_codes"]))
+        query = query.where(place.town_code.in_(scope["town_codes"]))
     if filters.item:
         query = query.where(ProcessInstance.item_code == filters.item)
     if filters.process:
@@ -49,7 +50,7 @@ def _scoped(query, scope: dict, filters: SlaFilters):
 def _attention(query, scope: dict, filters: SlaFilters, cutoff: datetime):
     query = (query.join(ProcessInstance, ProcessInstance.id == InboxTask.instance_id)
              .where(or_(InboxTask.overdue.is_(True), InboxTask.due_at <= cutoff)))
-    query = _scoped(query, scope, filters)
+    query = _scoped(query, scope, filters, InboxTask)  # a task's point and town are its case's
     if filters.assignee:
         query = query.where(InboxTask.assignee == filters.assignee)
     return query

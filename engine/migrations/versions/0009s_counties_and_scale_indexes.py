@@ -45,9 +45,12 @@ def upgrade() -> None:
         batch_op.create_foreign_key('fk_town_county_code_county', 'county', ['county_code'], ['code'])
 
     with op.batch_alter_table('process_instance', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_process_instance_accepted_at'), ['accepted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instance_completed_at'), ['completed_at'], unique=False)
-        batch_op.create_index('ix_instance_status_process', ['status', 'process_id', 'overdue'], unique=False)
+        batch_op.create_index('ix_instance_status_town', ['status', 'town_code', 'process_id', 'overdue'],
+                              unique=False)
+        batch_op.create_index('ix_instance_town_accepted', ['town_code', 'accepted_at'], unique=False)
+        batch_op.create_index('ix_instance_town_completed', ['town_code', 'completed_at'], unique=False)
+        batch_op.create_index('ix_instance_town_due', ['town_code', 'due_at'], unique=False)
     with op.batch_alter_table('inbox_task', schema=None) as batch_op:
         batch_op.create_index('ix_inbox_role_town', ['candidate_role', 'town_code', 'due_at'], unique=False)
 
@@ -56,9 +59,10 @@ def downgrade() -> None:
     with op.batch_alter_table('inbox_task', schema=None) as batch_op:
         batch_op.drop_index('ix_inbox_role_town')
     with op.batch_alter_table('process_instance', schema=None) as batch_op:
-        batch_op.drop_index('ix_instance_status_process')
+        for name in ('ix_instance_town_due', 'ix_instance_town_completed', 'ix_instance_town_accepted',
+                     'ix_instance_status_town'):
+            batch_op.drop_index(name)
         batch_op.drop_index(batch_op.f('ix_process_instance_completed_at'))
-        batch_op.drop_index(batch_op.f('ix_process_instance_accepted_at'))
     with op.batch_alter_table('town', schema=None) as batch_op:
         batch_op.drop_constraint('fk_town_county_code_county', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_town_county_code'))
