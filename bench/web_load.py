@@ -101,7 +101,7 @@ def _prepare(url: str | None, env: dict) -> str:
     path = Path(tempfile.mkdtemp(prefix="cuncun-load-")) / "load.db"
     url = f"sqlite:///{path}"
     subprocess.run([sys.executable, "-c", "from app.cli import main; main()", "demo"], check=True, cwd=ROOT,
-                   env={**env, "DATABASE_URL": url}, stdout=subprocess.DEVNULL)
+                   env={**env, "DATABASE_URL": url}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return url
 
 
