@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.org.models import County, CountyMember, Town
@@ -74,8 +74,3 @@ def bind_member(session: Session, user_id: int, county_code: str) -> None:
     else:
         member.county_code = county_code
     session.flush()
-
-
-def county_count(session: Session) -> int:
-    """Return how many counties are known."""
-    return session.scalar(select(func.count()).select_from(County)) or 0

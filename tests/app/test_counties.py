@@ -107,3 +107,33 @@ def test_an_unbound_county_account_sees_nothing_once_there_are_two_counties(web,
     assert client.get("/sla").status_code == 200
     assert "李四" not in client.get("/sla").get_data(as_text=True)
     assert "张三" not in client.get("/sla").get_data(as_text=True)
+
+
+def test_cli_binds_a_county_account_and_refuses_others(store, clock, monkeypatch):
+    from click.testing import CliRunner
+
+    from app.auth.seed import seed_demo_users
+    from app.cli import county_cmds
+    from app.org.models import CountyMember
+    from engine.models import AuditEvent
+
+    with store.session(write=True) as s:
+        seed_demo_users(s, clock())
+        s.add(County(code=YANGCHENG, name="阳城县", ordinal=2))
+    monkeypatch.setattr(county_cmds, "get_store", lambda: store)
+
+    def cli(*args):
+        return CliRunner().invoke(county_cmds.county, list(args))
+
+    result = cli("bind", "supervisor1", YANGCHENG, "--actor", "admin1")
+    assert result.exit_code == 0 and "阳城县" in result.output
+    with store.session() as s:
+        user_id = s.scalar(select(User.id).where(User.username == "supervisor1"))
+        assert s.get(CountyMember, user_id).county_code == YANGCHENG
+        assert s.scalar(select(AuditEvent.actor).where(AuditEvent.action == "bind_county")) == "admin1"
+    refused = cli("bind", "clerk1", YANGCHENG)
+    assert refused.exit_code != 0 and "不是县级角色" in refused.output
+    assert "没有代码为 999999 的县" in cli("bind", "reviewer1", "999999").output
+    assert "没有账号" in cli("bind", "nobody", YANGCHENG).output
+    listing = cli("list").output
+    assert "140521  沁水县  乡镇 12  县级账号 0" in listing and "140522  阳城县  乡镇 0  县级账号 1" in listing
