@@ -52,6 +52,14 @@ class ProcessInstance(Base):
     """A running or finished case; `state` is Spiff's state without the spec."""
 
     __tablename__ = "process_instance"
+    __table_args__ = (
+        # The overview's open cases of a county's towns per process and state, read from the index alone.
+        Index("ix_instance_status_town", "status", "town_code", "process_id", "overdue"),
+        # The SLA chart's weeks of a county's towns: ranges of acceptance, completion and deadline.
+        Index("ix_instance_town_accepted", "town_code", "accepted_at"),
+        Index("ix_instance_town_completed", "town_code", "completed_at"),
+        Index("ix_instance_town_due", "town_code", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_no: Mapped[str | None] = mapped_column(String(40), unique=True)
@@ -76,7 +84,7 @@ class ProcessInstance(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # recent completions
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -89,6 +97,8 @@ class InboxTask(Base):
         Index("ix_inbox_queue", "candidate_role", "point_code", "due_at"),
         Index("ix_inbox_assignee", "assignee", "due_at"),
         Index("ix_inbox_town", "town_code", "due_at"),
+        # A county role's queue: its role, the county's towns, soonest due first.
+        Index("ix_inbox_role_town", "candidate_role", "town_code", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -119,4 +119,6 @@ def towns_in(session: Session, scope: Scope) -> list[Town]:
     query = select(Town).order_by(Town.ordinal)
     if scope.town_code is not None:
         query = query.where(Town.code == scope.town_code)
+    elif scope.towns is not None:
+        query = query.where(Town.code.in_(sorted(scope.towns)))
     return list(session.scalars(query))

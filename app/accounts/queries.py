@@ -25,6 +25,9 @@ def list_requests(session: Session, scope: Scope, username: str, limit: int = 20
         query = query.where(or_(AccountRequest.point_code == scope.point_code, AccountRequest.requester == username))
     elif scope.town_code is not None:
         query = query.where(or_(AccountRequest.town_code == scope.town_code, AccountRequest.requester == username))
+    elif scope.towns is not None:
+        query = query.where(or_(AccountRequest.town_code.in_(sorted(scope.towns)),
+                                AccountRequest.requester == username))
     return list(session.scalars(query.order_by(AccountRequest.filed_at.desc(), AccountRequest.instance_id.desc())
                                 .limit(limit)))
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.employment.matching import candidate_postings, candidate_seekers
 from app.employment.models import JobPosting, JobSeeker
 from engine.models import AuditEvent, InboxTask, ProcessInstance
+from engine.queries import NO_STATE
 
 
 def _count(session: Session, query) -> int:
@@ -18,22 +19,24 @@ def _count(session: Session, query) -> int:
 
 
 def inbox_page(session: Session, *, roles: Iterable[str], point_code: str | None, town_code: str | None,
-               assignee: str | None, search: str | None, offset: int, limit: int
-               ) -> tuple[list[tuple[InboxTask, ProcessInstance]], int]:
+               assignee: str | None, search: str | None, offset: int, limit: int,
+               town_codes: Iterable[str] | None = None) -> tuple[list[tuple[InboxTask, ProcessInstance]], int]:
     """Return one page of open tasks for these roles inside a scope (soonest due first) and the total."""
     query = (select(InboxTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == InboxTask.instance_id)
-             .where(InboxTask.candidate_role.in_(list(roles))))
+             .options(NO_STATE).where(InboxTask.candidate_role.in_(list(roles))))
     if point_code is not None:
         query = query.where(InboxTask.point_code == point_code)
     if town_code is not None:
         query = query.where(InboxTask.town_code == town_code)
+    if town_codes is not None:  # a county role: its county's towns
+        query = query.where(InboxTask.town_code.in_(sorted(town_codes)))
     if assignee is not None:
         query = query.where(InboxTask.assignee == assignee)
     if search:
         text = search.strip().upper()
         query = query.where(or_(ProcessInstance.case_no == text, ProcessInstance.applicant_id_number == text))
     total = _count(session, query)
-    rows = session.execute(query.order_by(InboxTask.due_at.is_(None), InboxTask.due_at, InboxTask.id)
+    rows = session.execute(query.order_by(InboxTask.due_at.asc().nulls_last(), InboxTask.id)
                            .offset(offset).limit(limit)).all()
     return [(task, case) for task, case in rows], total
 

@@ -1,7 +1,8 @@
 """Decide who may see and work what: the one place where access is decided.
 
 A user here is any object with `role`, `point_code`, `town_code` and `active` (a `User` row or a test
-stand-in); flask-login's anonymous user has none of them and is allowed nothing.
+stand-in); flask-login's anonymous user has none of them and is allowed nothing. A county role's county
+comes from its `county_member` row (or a stand-in's `county_code`); see app/org/counties.py.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ UNBOUND = "(unbound)"
 
 @dataclass(frozen=True)
 class Scope:
-    """The part of the county a user works in: a point, a town, or (both None) the whole county."""
+    """Where a user works: a point, a town, or a county (`towns` = the county's towns; None = no boundary)."""
 
     point_code: str | None = None
     town_code: str | None = None
+    county_code: str | None = None
+    towns: frozenset[str] | None = None
 
     @property
     def is_county(self) -> bool:
-        """Tell whether the scope is the whole county."""
+        """Tell whether the scope is a whole county."""
         return self.point_code is None and self.town_code is None
 
     def contains(self, point_code: str | None, town_code: str | None) -> bool:
@@ -34,7 +37,17 @@ class Scope:
             return point_code == self.point_code
         if self.town_code is not None:
             return town_code == self.town_code
-        return True
+        return self.towns is None or town_code in self.towns
+
+    def narrow(self, query, point_column, town_column):
+        """Add this scope's conditions on a point and a town column to a SQL query."""
+        if self.point_code is not None:
+            return query.where(point_column == self.point_code)
+        if self.town_code is not None:
+            return query.where(town_column == self.town_code)
+        if self.towns is not None:
+            return query.where(town_column.in_(sorted(self.towns)))
+        return query
 
 
 NOWHERE = Scope(point_code=UNBOUND, town_code=UNBOUND)
@@ -46,7 +59,7 @@ def _enabled(user: object) -> bool:
 
 
 def scope_of(user: object) -> Scope:
-    """Return the user's scope: clerk → their point, town staff → their town, county roles → everything."""
+    """Return the user's scope: clerk → their point, town staff → their town, county roles → their county."""
     if not _enabled(user):
         return NOWHERE
     level = role_level(getattr(user, "role", ""))
@@ -57,7 +70,10 @@ def scope_of(user: object) -> Scope:
         town = getattr(user, "town_code", None)
         return Scope(town_code=town) if town else NOWHERE
     if level == "county":
-        return Scope()
+        from app.org.counties import county_of, county_towns  # the org package reads Scope from here
+
+        county = county_of(user)
+        return Scope(county_code=county, towns=county_towns(county)) if county else NOWHERE
     return NOWHERE
 
 
@@ -79,13 +95,15 @@ def is_admin(user: object) -> bool:
     return _enabled(user) and getattr(user, "role", None) == ADMIN
 
 
-def scope_kwargs(user: object) -> dict[str, str]:
-    """Return the point_code=/town_code= filters that keep a query (engine.queries.open_tasks) in scope."""
+def scope_kwargs(user: object) -> dict:
+    """Return the point_code=/town_code=/town_codes= filters that keep a query (engine.queries) in scope."""
     scope = scope_of(user)
     if scope.point_code is not None:
         return {"point_code": scope.point_code}
     if scope.town_code is not None:
         return {"town_code": scope.town_code}
+    if scope.towns is not None:
+        return {"town_codes": sorted(scope.towns)}
     return {}
 
 

@@ -11,6 +11,7 @@ from app.bootstrap import build_engine
 from app.cli.bpmn_cmds import bpmn
 from app.cli.calendar_cmds import AFTER_LOAD, calendar
 from app.cli.check_cmds import check
+from app.cli.county_cmds import county
 from app.cli.jobs_cmds import jobs
 from app.cli.kiosk_cmds import kiosk
 from app.cli.social_cmds import roster
@@ -109,6 +110,7 @@ def _recompute_after_load(store: Store, year: int) -> str:
 
 AFTER_LOAD.append(_recompute_after_load)
 main.add_command(calendar)
+main.add_command(county)
 main.add_command(jobs)
 main.add_command(kiosk)
 main.add_command(roster)

@@ -76,6 +76,8 @@ def _filtered(query: Select, scope: Scope, filters: LedgerFilters) -> Select:
         query = query.where(Fault.point_code == point)
     if town:
         query = query.where(Fault.town_code == town)
+    if scope.towns is not None and scope.is_county:
+        query = query.where(Fault.town_code.in_(sorted(scope.towns)))
     for column, value in ((Fault.category, filters.category), (Fault.line, filters.line),
                           (Fault.state, filters.state), (Fault.level, filters.level)):
         if value:
@@ -204,10 +206,7 @@ def fault_tasks(session: Session, role: str, scope: Scope, desks: set[str] | Non
     """List open fault tasks offered to a role in scope, oldest level first; a backbone's narrowed to their desks."""
     query = (select(InboxTask, Fault).join(Fault, Fault.instance_id == InboxTask.instance_id)
              .where(InboxTask.candidate_role == role).order_by(Fault.level_started_at, InboxTask.id))
-    if scope.point_code is not None:
-        query = query.where(InboxTask.point_code == scope.point_code)
-    elif scope.town_code is not None:
-        query = query.where(InboxTask.town_code == scope.town_code)
+    query = scope.narrow(query, InboxTask.point_code, InboxTask.town_code)
     rows = [(task, fault) for task, fault in session.execute(query)]
     if not desks:
         return rows

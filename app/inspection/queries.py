@@ -16,11 +16,7 @@ from app.org.models import Point, Town
 
 
 def _scoped(query, scope: Scope):
-    if scope.point_code is not None:
-        return query.where(Inspection.point_code == scope.point_code)
-    if scope.town_code is not None:
-        return query.where(Inspection.town_code == scope.town_code)
-    return query
+    return scope.narrow(query, Inspection.point_code, Inspection.town_code)
 
 
 def list_inspections(session: Session, scope: Scope, *, town: str = "", status: str = "", limit: int = 500

@@ -1,4 +1,4 @@
-"""Declare the organisation's tables: towns and service points."""
+"""Declare the organisation's tables: counties, towns and service points."""
 
 from __future__ import annotations
 
@@ -14,14 +14,38 @@ KIND_LABELS = {"basic": "基础网点", "demo": "示范网点"}
 AREA_LABELS = {"village": "行政村", "community": "社区", "town": "乡镇"}
 
 
+# The county the app was built for; the migration puts the existing towns in it.
+HOME_COUNTY = ("140521", "沁水县")
+
+
+class County(Base):
+    """A county (县): its code is the national administrative division code (GB/T 2260)."""
+
+    __tablename__ = "county"
+
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+
+
 class Town(Base):
-    """One of the county's 12 towns (乡镇)."""
+    """A town (乡镇) of a county."""
 
     __tablename__ = "town"
 
     code: Mapped[str] = mapped_column(String(10), primary_key=True)
     name: Mapped[str] = mapped_column(String(40), unique=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"), index=True)
     ordinal: Mapped[int] = mapped_column(Integer)  # the order of the county's own tables (附件4)
+
+
+class CountyMember(Base):
+    """Binds a county-level account (reviewer, supervisor, ...) to the county it works for."""
+
+    __tablename__ = "county_member"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"), index=True)
 
 
 class Point(Base):

@@ -11,11 +11,7 @@ from app.org.models import Point, Town
 
 def _in_scope(query: Select, scope: Scope) -> Select:
     """Narrow a query over points to the scope, in SQL."""
-    if scope.point_code is not None:
-        return query.where(Point.code == scope.point_code)
-    if scope.town_code is not None:
-        return query.where(Point.town_code == scope.town_code)
-    return query
+    return scope.narrow(query, Point.code, Point.town_code)
 
 
 def list_towns(session: Session, scope: Scope) -> list[Town]:
@@ -42,3 +38,11 @@ def get_point(session: Session, code: str) -> Point | None:
 def point_town(session: Session, point_code: str) -> str | None:
     """Return the code of the town a point belongs to, if the point exists."""
     return session.scalar(select(Point.town_code).where(Point.code == point_code))
+
+
+def names_of(session: Session, codes: set[str | None]) -> dict[str, str]:
+    """Map the given point codes to their names (only those asked for: a province has tens of thousands)."""
+    wanted = sorted(c for c in codes if c)
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Point.code, Point.name).where(Point.code.in_(wanted))).all())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.org.models import Point, Town
+from app.org.models import HOME_COUNTY, County, Point, Town
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,15 @@ def planned_points(town: TownPlan) -> list[Point]:
 
 def seed_organisation(session: Session) -> tuple[int, int]:
     """Add the towns and points that are missing (never renames or revives one); return (towns, points) added."""
+    if session.get(County, HOME_COUNTY[0]) is None:
+        session.add(County(code=HOME_COUNTY[0], name=HOME_COUNTY[1], ordinal=1))
+        session.flush()
     known_towns = set(session.scalars(select(Town.code)))
     known_points = set(session.scalars(select(Point.code)))
     towns_added = points_added = 0
     for ordinal, plan in enumerate(TOWNS, start=1):
         if plan.code not in known_towns:
-            session.add(Town(code=plan.code, name=plan.name, ordinal=ordinal))
+            session.add(Town(code=plan.code, name=plan.name, county_code=HOME_COUNTY[0], ordinal=ordinal))
             towns_added += 1
     session.flush()  # towns first: points refer to them
     for plan in TOWNS:

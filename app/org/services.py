@@ -1,4 +1,4 @@
-"""Change the organisation: rename a point."""
+"""Change the organisation: rename a point, bind a county-level account to its county."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.org.models import Point, Town
+from app.auth.models import User
+from app.auth.roles import role_label, role_level
+from app.org.counties import bind_member
+from app.org.models import County, Point, Town
 from engine import audit
 
 MAX_NAME = 100
@@ -39,3 +42,18 @@ def rename_point(session: Session, code: str, new_name: str, *, actor: str, at: 
     point.renamed_at = at
     audit.record(session, at=at, actor=actor, action="rename_point", point_code=code, old=old, new=name)
     return point
+
+
+def bind_county(session: Session, username: str, county_code: str, *, actor: str, at: datetime) -> County:
+    """Bind a county-level account to the county it works for; raise OrgError with the reason when refused."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise OrgError(f"没有账号“{username}”。")
+    if role_level(user.role) != "county":
+        raise OrgError(f"{username} 的角色是{role_label(user.role)}，不是县级角色，按网点或乡镇划定范围。")
+    county = session.get(County, county_code)
+    if county is None:
+        raise OrgError(f"没有代码为 {county_code} 的县。")
+    bind_member(session, user.id, county.code)
+    audit.record(session, at=at, actor=actor, action="bind_county", username=username, county=county.code)
+    return county

@@ -8,6 +8,11 @@ county's case writes the unique (report, month) row in the same transaction that
 
 A worker that was down for a whole month does not start that month's reports afterwards; one that starts
 late in the month starts the month's reports at once (already overdue if their day has passed).
+
+Across a province (1,400+ towns, four reports each) starting every case in one job would hold the worker
+for minutes while due timers wait. So one call starts at most `batch` cases, each in its own short
+transaction, and returns: the worker fires due timers, and the next sweep carries on where this one stopped
+(the cases already started are found by their request keys). A county's 52 cases fit in one batch.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ from app.reports.services import PROCESS_ID, period_label, period_of
 from app.reports.settings import ReportSettings
 from app.reports.vocab import REPORT_KINDS
 from engine.clock import china_iso
+from engine.models import ProcessInstance
 from engine.runtime import CaseContext, Engine
 
 ACTOR = "system:reports"
+BATCH = 60  # cases started per worker sweep: one county's four reports at once, a province's over many sweeps
 log = logging.getLogger(__name__)
 
 
@@ -49,34 +56,59 @@ def _data(kind: str, period: str, due: str, scope: str, town_name: str = "") -> 
             "report_title": f"{period_label(period)}{spec.label}" + (f"（{town_name}）" if town_name else "")}
 
 
-def start_report(engine: Engine, kind: str, period: str, settings: ReportSettings) -> int:
-    """Start one report of a month: the county's case, then a case per town; return the county's case."""
+def _started(engine: Engine, keys: list[str]) -> set[str]:
+    """Return which of these request keys already name a case (one indexed IN query per chunk)."""
+    found: set[str] = set()
+    with engine.store.session() as session:
+        for n in range(0, len(keys), 500):
+            found.update(session.scalars(select(ProcessInstance.request_key)
+                                         .where(ProcessInstance.request_key.in_(keys[n:n + 500]))))
+    return found
+
+
+def start_report(engine: Engine, kind: str, period: str, settings: ReportSettings, limit: int | None = None) -> int:
+    """Start up to `limit` missing cases of one report of a month, the county's first; return how many started.
+
+    When every town's case is there (now or before), the report's run is marked complete.
+    """
     due = due_of(engine, period, kind, settings)
     title = f"{period_label(period)}{REPORT_KINDS[kind].label}"
-    county = engine.start_case(PROCESS_ID, CaseContext(applicant_name=title), actor=ACTOR,
-                               data=_data(kind, period, due, "county"), request_key=request_key(kind, period))
     with engine.store.session() as session:
-        towns = [(t.code, t.name) for t in session.scalars(select(Town).order_by(Town.ordinal))]
-    for code, name in towns:
-        engine.start_case(PROCESS_ID, CaseContext(town_code=code, applicant_name=name), actor=ACTOR,
-                          data=_data(kind, period, due, "town", name), request_key=request_key(kind, period, code))
-    with engine.store.session(write=True) as session:
-        session.execute(update(ReportRun).where(ReportRun.kind == kind, ReportRun.period == period,
-                                                ReportRun.towns_started_at.is_(None))
-                        .values(towns_started_at=engine.clock()))
-    return county
+        towns = [(t.code, t.name) for t in session.scalars(select(Town).order_by(Town.county_code, Town.ordinal))]
+    wanted = [(None, title)] + towns
+    started = _started(engine, [request_key(kind, period, code) for code, _ in wanted])
+    missing = [(code, name) for code, name in wanted if request_key(kind, period, code) not in started]
+    for code, name in missing[:limit]:
+        if code is None:
+            engine.start_case(PROCESS_ID, CaseContext(applicant_name=title), actor=ACTOR,
+                              data=_data(kind, period, due, "county"), request_key=request_key(kind, period))
+        else:
+            engine.start_case(PROCESS_ID, CaseContext(town_code=code, applicant_name=name), actor=ACTOR,
+                              data=_data(kind, period, due, "town", name), request_key=request_key(kind, period, code))
+    count = len(missing) if limit is None else min(limit, len(missing))
+    if count == len(missing):
+        with engine.store.session(write=True) as session:
+            session.execute(update(ReportRun).where(ReportRun.kind == kind, ReportRun.period == period,
+                                                    ReportRun.towns_started_at.is_(None))
+                            .values(towns_started_at=engine.clock()))
+    return count
 
 
-def dispatch_monthly_reports(engine: Engine) -> list[str]:
-    """Start this month's reports that are not fully started yet; return their kinds (usually none)."""
+def dispatch_monthly_reports(engine: Engine, batch: int = BATCH) -> list[str]:
+    """Start up to `batch` cases of this month's reports not fully started yet; return the kinds worked on."""
     period = period_of(engine.clock())
     with engine.store.session() as session:
         done = set(session.scalars(select(ReportRun.kind).where(ReportRun.period == period,
                                                                 ReportRun.towns_started_at.is_not(None))))
     pending = [kind for kind in REPORT_KINDS if kind not in done]
+    worked: list[str] = []
     if pending:
         settings = ReportSettings.from_env()
+        budget = batch
         for kind in pending:
-            start_report(engine, kind, period, settings)
-        log.info("started the %s reports of %s", ", ".join(pending), period)
-    return pending
+            if budget <= 0:
+                break  # the rest waits for the next sweep, after due timers have fired
+            budget -= start_report(engine, kind, period, settings, budget)
+            worked.append(kind)
+        log.info("started cases of the %s reports of %s", ", ".join(worked), period)
+    return worked

@@ -1,16 +1,22 @@
-"""Read the SLA view from the inbox projection and the case rows, always inside a scope."""
+"""Read the SLA view from the inbox projection and the case rows, always inside a scope.
+
+At province scale (a million cases, 100k open tasks) every count here is a SQL aggregate over indexed
+columns and every list is a bounded page: nothing is counted from a capped list in Python.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, literal, or_, select, text
 
 from engine.clock import CHINA
 from engine.models import InboxTask, ProcessInstance
+from engine.queries import NO_STATE
 from engine.store import Store
+
+MARKS = ("overdue", "today", "soon")
 
 
 @dataclass(frozen=True)
@@ -24,13 +30,16 @@ class SlaFilters:
     assignee: str = ""
 
 
-def _scoped(query, scope: dict[str, str], filters: SlaFilters):
+def _scoped(query, scope: dict, filters: SlaFilters, place=ProcessInstance):
+    """Narrow to the scope and filters; `place` is the table whose point and town columns carry the index."""
     point = scope.get("point_code") or filters.point
     town = scope.get("town_code") or filters.town
     if point:
-        query = query.where(ProcessInstance.point_code == point)
+        query = query.where(place.point_code == point)
     if town:
-        query = query.where(ProcessInstance.town_code == town)
+        query = query.where(place.town_code == town)
+    if scope.get("town_codes") is not None:  # a county role: its county's towns only
+        query = query.where(place.town_code.in_(scope["town_codes"]))
     if filters.item:
         query = query.where(ProcessInstance.item_code == filters.item)
     if filters.process:
@@ -38,24 +47,66 @@ def _scoped(query, scope: dict[str, str], filters: SlaFilters):
     return query
 
 
-def attention_rows(store: Store, scope: dict[str, str], filters: SlaFilters, cutoff: datetime,
-                   limit: int = 1000) -> list[tuple[InboxTask, ProcessInstance]]:
-    """Open tasks overdue or due before `cutoff` (end of the next working day), the latest first."""
-    query = (select(InboxTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == InboxTask.instance_id)
+def _attention(query, scope: dict, filters: SlaFilters, cutoff: datetime):
+    query = (query.join(ProcessInstance, ProcessInstance.id == InboxTask.instance_id)
              .where(or_(InboxTask.overdue.is_(True), InboxTask.due_at <= cutoff)))
-    query = _scoped(query, scope, filters)
+    query = _scoped(query, scope, filters, InboxTask)  # a task's point and town are its case's
     if filters.assignee:
         query = query.where(InboxTask.assignee == filters.assignee)
-    query = query.order_by(InboxTask.due_at, InboxTask.id).limit(limit)
+    return query
+
+
+def attention_rows(store: Store, scope: dict, filters: SlaFilters, cutoff: datetime, *, limit: int = 100,
+                   offset: int = 0) -> list[tuple[InboxTask, ProcessInstance]]:
+    """One page of the open tasks overdue or due before `cutoff` (end of the next working day), soonest first."""
+    query = _attention(select(InboxTask, ProcessInstance).options(NO_STATE), scope, filters, cutoff)
+    query = query.order_by(InboxTask.due_at, InboxTask.id).limit(limit).offset(offset)
     with store.session() as s:
         return [(task, case) for task, case in s.execute(query)]
 
 
-def parked_cases(store: Store, scope: dict[str, str], filters: SlaFilters) -> list[ProcessInstance]:
-    """Cases an expression error or a failed timer branch parked, oldest first."""
-    query = _scoped(select(ProcessInstance).where(ProcessInstance.status == "error"), scope, filters)
+def _mark(now: datetime, cutoff: datetime):
+    """The deadline mark of app.cases.marks.deadline_mark, as a SQL expression."""
+    local = now.astimezone(CHINA)
+    tomorrow = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return case((or_(InboxTask.overdue.is_(True), InboxTask.due_at < now), literal("overdue")),
+                (InboxTask.due_at < tomorrow, literal("today")), else_=literal("soon"))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Tasks needing attention by town and by item, each split into overdue / today / soon, and the total."""
+
+    total: int
+    by_town: dict[str, dict[str, int]]
+    by_item: dict[str, dict[str, int]]
+
+
+def attention_counts(store: Store, scope: dict, filters: SlaFilters, now: datetime, cutoff: datetime) -> Counts:
+    """Count every task needing attention in SQL (GROUP BY), whatever the length of the list."""
+    mark = _mark(now, cutoff).label("mark")
+    item = func.coalesce(ProcessInstance.item_code, ProcessInstance.process_id).label("item")
+    query = _attention(select(ProcessInstance.town_code, item, mark, func.count()).select_from(InboxTask),
+                       scope, filters, cutoff)
+    # Group by the output names: PostgreSQL would not match a CASE repeated with fresh bound parameters.
+    query = query.group_by(ProcessInstance.town_code, text("item"), text("mark"))
+    by_town: dict[str, dict[str, int]] = {}
+    by_item: dict[str, dict[str, int]] = {}
+    total = 0
     with store.session() as s:
-        return list(s.scalars(query.order_by(ProcessInstance.updated_at)))
+        for town, item_code, key, n in s.execute(query):
+            total += n
+            for counts, code in ((by_town, town), (by_item, item_code)):
+                counts.setdefault(code, dict.fromkeys(MARKS, 0))[key] += n
+    return Counts(total, dict(sorted(by_town.items())), dict(sorted(by_item.items())))
+
+
+def parked_cases(store: Store, scope: dict, filters: SlaFilters, limit: int = 200) -> list[ProcessInstance]:
+    """Cases an expression error or a failed timer branch parked, oldest first."""
+    query = _scoped(select(ProcessInstance).options(NO_STATE).where(ProcessInstance.status == "error"),
+                    scope, filters)
+    with store.session() as s:
+        return list(s.scalars(query.order_by(ProcessInstance.updated_at).limit(limit)))
 
 
 @dataclass(frozen=True)
@@ -73,20 +124,27 @@ def _week_start(moment: datetime) -> datetime:
     return (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def weekly(store: Store, scope: dict[str, str], filters: SlaFilters, now: datetime, weeks: int = 12) -> list[Week]:
+def _bucket(column, starts: list[datetime]):
+    """Number the week a moment falls in: a CASE over the week boundaries works alike on SQLite and PostgreSQL."""
+    return case(*[(column >= start, literal(n)) for n, start in reversed(list(enumerate(starts)))], else_=literal(-1))
+
+
+def _per_week(s, column, starts: list[datetime], end: datetime, scope: dict, filters: SlaFilters,
+              *extra) -> dict[int, int]:
+    bucket = _bucket(column, starts).label("week")
+    query = select(bucket, func.count()).where(column >= starts[0], column < end, *extra)
+    return dict(s.execute(_scoped(query, scope, filters).group_by(text("week"))).all())
+
+
+def weekly(store: Store, scope: dict, filters: SlaFilters, now: datetime, weeks: int = 12) -> list[Week]:
     """Count per week over the last `weeks` weeks; a case counts as overdue in the week its deadline passed."""
     first = _week_start(now) - timedelta(weeks=weeks - 1)
-    columns = (ProcessInstance.accepted_at, ProcessInstance.completed_at, ProcessInstance.due_at)
-    query = _scoped(select(*columns).where(or_(ProcessInstance.accepted_at >= first,
-                                                ProcessInstance.completed_at >= first,
-                                                ProcessInstance.due_at >= first)), scope, filters)
-    opened, finished, late = Counter(), Counter(), Counter()
-    with store.session() as s:
-        for accepted, completed, due in s.execute(query):
-            opened[_week_start(accepted)] += 1
-            if completed:
-                finished[_week_start(completed)] += 1
-            if due and due <= now and (completed is None or completed > due):
-                late[_week_start(due)] += 1
     starts = [first + timedelta(weeks=n) for n in range(weeks)]
-    return [Week(w, opened[w], finished[w], late[w]) for w in starts]
+    end = starts[-1] + timedelta(weeks=1)
+    c = ProcessInstance
+    with store.session() as s:  # each count is a range scan of its own indexed column
+        opened = _per_week(s, c.accepted_at, starts, end, scope, filters)
+        finished = _per_week(s, c.completed_at, starts, end, scope, filters)
+        late = _per_week(s, c.due_at, starts, min(end, now + timedelta(microseconds=1)), scope, filters,
+                         or_(c.completed_at.is_(None), c.completed_at > c.due_at))
+    return [Week(w, opened.get(n, 0), finished.get(n, 0), late.get(n, 0)) for n, w in enumerate(starts)]

@@ -9,14 +9,16 @@ from app.auth.policy import can_see, require, scope_kwargs, scope_of
 from app.auth.roles import ADMIN, SUPERVISOR, TOWN_STAFF, role_level
 from app.cases.marks import deadline_mark
 from app.downloads import attachment
-from app.org.queries import list_points, list_towns
+from app.org.queries import list_points, list_towns, names_of
 from app.sla.chart import weekly_chart
 from app.sla.export import sla_workbook
-from app.sla.queries import SlaFilters, attention_rows, parked_cases, weekly
+from app.sla.queries import SlaFilters, attention_counts, attention_rows, parked_cases, weekly
 from engine.queries import get_case
 
 bp = Blueprint("sla", __name__)
 RETRY_ROLES = {SUPERVISOR, ADMIN}
+PER_PAGE = 100
+EXPORT_LIMIT = 20000  # an .xlsx beyond this is no longer read by anyone; the page says so
 
 
 def _engine():
@@ -33,11 +35,21 @@ def _filters() -> SlaFilters:
     return SlaFilters(**{k: args.get(k, "").strip() for k in ("town", "point", "item", "process", "assignee")})
 
 
-def _places():
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _places(filters: SlaFilters, point_codes: set[str]):
+    """Return the scope's towns, the chosen town's points (a county has thousands) and the listed points' names."""
     with _engine().store.session() as session:
         scope = scope_of(current_user)
-        return ({t.code: t.name for t in list_towns(session, scope)},
-                {p.code: p.name for p, _ in list_points(session, scope)})
+        towns = {t.code: t.name for t in list_towns(session, scope)}
+        town = scope.town_code or (filters.town if filters.town in towns else None)
+        choices = {p.code: p.name for p, _ in list_points(session, scope, town)} if town else {}
+        return towns, choices, {**names_of(session, point_codes), **choices}
 
 
 @bp.get("/sla")
@@ -48,17 +60,19 @@ def sla():
     engine, filters, scope = _engine(), _filters(), scope_kwargs(current_user)
     now = engine.clock()
     cutoff = engine.due_soon_cutoff(now)
+    page = _page()
+    counts = attention_counts(engine.store, scope, filters, now, cutoff)
     rows = [(t, c, deadline_mark(t.due_at, t.overdue, now, cutoff))
-            for t, c in attention_rows(engine.store, scope, filters, cutoff)]
-    towns, points = _places()
-    by_town, by_item = {}, {}
-    for _, case, mark in rows:
-        for counts, key in ((by_town, case.town_code), (by_item, case.item_code or case.process_id)):
-            counts.setdefault(key, {"overdue": 0, "today": 0, "soon": 0})[mark.key if mark else "soon"] += 1
+            for t, c in attention_rows(engine.store, scope, filters, cutoff, limit=PER_PAGE,
+                                       offset=(page - 1) * PER_PAGE)]
+    parked = parked_cases(engine.store, scope, filters)
+    towns, point_choices, points = _places(filters, {c.point_code for _, c, _ in rows} | {c.point_code for c in parked})
     weeks = weekly(engine.store, scope, filters, now)
+    pages = max(1, -(-counts.total // PER_PAGE))
     return render_template("sla/sla.html", rows=rows, filters=filters, towns=towns, points=points,
-                           by_town=by_town, by_item=by_item, chart=weekly_chart(weeks), weeks=weeks,
-                           parked=parked_cases(engine.store, scope, filters),
+                           point_choices=point_choices, counts=counts, page=page, pages=pages,
+                           by_town=counts.by_town, by_item=counts.by_item, chart=weekly_chart(weeks), weeks=weeks,
+                           parked=parked, export_limit=EXPORT_LIMIT,
                            catalog=current_app.extensions["cuncun.catalog"], now=now,
                            can_retry=current_user.role in RETRY_ROLES)
 
@@ -70,8 +84,9 @@ def export():
     require(_allowed())
     engine, filters = _engine(), _filters()
     now = engine.clock()
-    rows = attention_rows(engine.store, scope_kwargs(current_user), filters, engine.due_soon_cutoff(now))
-    towns, points = _places()
+    rows = attention_rows(engine.store, scope_kwargs(current_user), filters, engine.due_soon_cutoff(now),
+                          limit=EXPORT_LIMIT)
+    towns, _, points = _places(filters, {c.point_code for _, c in rows})
     content = sla_workbook(rows, current_app.extensions["cuncun.catalog"], towns, points, now)
     return attachment(content, "sla.xlsx")
 

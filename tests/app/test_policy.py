@@ -23,15 +23,26 @@ from app.auth.roles import ROLES
 from engine.models import InboxTask, ProcessInstance, ProcessVersion
 from engine.queries import open_tasks
 
+QINSHUI = "140521"
+QINSHUI_TOWNS = frozenset({"LG", "ZZ", "DS", "JF", "ZEC", "SZ", "ZOC", "GX", "TW", "SL", "HD", "ZAC"})
 
-def user(role: str, point: str | None = None, town: str | None = None, active: bool = True) -> SimpleNamespace:
-    return SimpleNamespace(role=role, point_code=point, town_code=town, active=active)
+
+def user(role: str, point: str | None = None, town: str | None = None, active: bool = True,
+         county: str | None = QINSHUI) -> SimpleNamespace:
+    return SimpleNamespace(role=role, point_code=point, town_code=town, active=active, county_code=county)
 
 
 CLERK_A = user("clerk", "LG-V01", "LG")
 TOWN_LG = user("town_staff", town="LG")
 REVIEWER = user("county_reviewer")
 ADMIN = user("admin")
+
+
+@pytest.fixture(autouse=True)
+def app_context(web):
+    """A county's towns are read from the database, through the app."""
+    with web.app_context():
+        yield
 
 
 def test_roles_have_chinese_labels_and_levels():
@@ -46,10 +57,11 @@ def test_scope_per_role():
     assert scope_of(CLERK_A) == Scope(point_code="LG-V01", town_code="LG")
     assert scope_of(TOWN_LG) == Scope(town_code="LG")
     for role in ("county_reviewer", "county_backbone", "supervisor", "analyst", "admin"):
+        assert scope_of(user(role)) == Scope(county_code=QINSHUI, towns=QINSHUI_TOWNS)
         assert scope_of(user(role)).is_county
     assert scope_kwargs(CLERK_A) == {"point_code": "LG-V01"}
     assert scope_kwargs(TOWN_LG) == {"town_code": "LG"}
-    assert scope_kwargs(REVIEWER) == {}
+    assert scope_kwargs(REVIEWER) == {"town_codes": sorted(QINSHUI_TOWNS)}
 
 
 @pytest.mark.parametrize("who", [
@@ -57,6 +69,7 @@ def test_scope_per_role():
     user("town_staff"),
     user("janitor"),
     user("admin", active=False),
+    user("supervisor", county=None),  # a stand-in with no county and no account id: no county to tell
     AnonymousUserMixin(),
 ])
 def test_unbound_inactive_unknown_and_anonymous_users_see_nothing(who):

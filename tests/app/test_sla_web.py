@@ -73,3 +73,29 @@ def test_parked_case_shows_with_its_message_and_retries(web, engine, store, cloc
     helpers["notify_citizen"] = lambda: True  # the cause is fixed
     post(supervisor, f"/cases/{case}/retry", {}, "/sla")
     assert "出错待处理案件" not in supervisor.get("/sla").get_data(as_text=True)
+
+
+def test_counts_are_exact_beyond_one_page_and_the_list_pages(web, engine, clock, monkeypatch):
+    monkeypatch.setattr("app.sla.views.PER_PAGE", 2)  # three late cases over two pages
+    start_item11(engine), start_item11(engine), start_item11(engine, ZZ)
+    clock.advance(days=30)
+    client = logged_in(web, "supervisor1")
+    first = client.get("/sla").get_data(as_text=True)
+    second = client.get("/sla?page=2").get_data(as_text=True)
+    assert "超期及临期任务（3）" in first and "第 1 / 2 页" in first and "第 2 / 2 页" in second
+    listed = [page.split("<h2>按乡镇统计")[0].count("<td><a href=\"/cases/") for page in (first, second)]
+    assert listed == [2, 1]
+    # The per-town counts come from SQL, whatever the page shows: 龙港镇 2 overdue, 郑庄镇 1.
+    assert "<td>龙港镇</td><td>2</td><td>0</td><td>0</td>" in first
+    assert "<td>郑庄镇</td><td>1</td><td>0</td><td>0</td>" in second
+    # The weekly table: three opened in the week of 2026-11-23, and three went overdue in the week they fell due.
+    weeks = first.split('<table class="weeks">')[1]
+    assert "<td>2026-11-23</td><td>3</td><td>0</td><td>0</td>" in weeks
+    assert weeks.count("<td>3</td></tr>") == 1
+
+
+def test_point_filter_lists_points_only_after_a_town_is_chosen(web, late_cases):
+    client = logged_in(web, "supervisor1")
+    assert 'name="point"' not in client.get("/sla").get_data(as_text=True)  # not the whole county's points
+    page = client.get("/sla?town=ZZ").get_data(as_text=True)
+    assert '<option value="ZZ-V01"' in page and '<option value="LG-V01"' not in page

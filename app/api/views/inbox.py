@@ -22,7 +22,7 @@ def list_inbox():
     start, limit = offset(args)
     with engine().store.session() as session:
         rows, total = inbox_page(session, roles=kwargs["roles"], point_code=kwargs.get("point_code"),
-                                 town_code=kwargs.get("town_code"),
+                                 town_code=kwargs.get("town_code"), town_codes=kwargs.get("town_codes"),
                                  assignee=user.username if args["mine"] else None,
                                  search=args.get("q"), offset=start, limit=limit)
     return InboxPage().dump(envelope([presenters.inbox_task(t, c) for t, c in rows], total, args))

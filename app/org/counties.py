@@ -1,0 +1,76 @@
+"""Find a county role's county and the county's towns: the county boundary of app.auth.policy."""
+
+from __future__ import annotations
+
+from flask import current_app, g, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.org.models import County, CountyMember, Town
+
+
+def _store():
+    return current_app.extensions["cuncun.engine"].store
+
+
+def _cached(key: str, load):
+    """Return a value computed once per request (app context): policy checks run many times a page."""
+    cache = g.setdefault("cuncun_counties", {})
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+def member_county(session: Session, user_id: int) -> str | None:
+    """Return the county a county-level account is bound to; with none bound, the only county if there is one."""
+    code = session.scalar(select(CountyMember.county_code).where(CountyMember.user_id == user_id))
+    if code is not None:
+        return code
+    # A one-county installation (Qinshui's own) needs no binding; with several, an unbound account sees nothing.
+    codes = session.scalars(select(County.code).limit(2)).all()
+    return codes[0] if len(codes) == 1 else None
+
+
+def towns_of(session: Session, county_code: str) -> frozenset[str]:
+    """Return the codes of a county's towns."""
+    return frozenset(session.scalars(select(Town.code).where(Town.county_code == county_code)))
+
+
+def county_of(user: object) -> str | None:
+    """Return the county a county-role user works for, or None when it cannot be told."""
+    code = getattr(user, "county_code", None)
+    if code is not None:
+        return code
+    user_id = getattr(user, "id", None)
+    if user_id is None or not has_app_context():
+        return None
+
+    def load() -> str | None:
+        with _store().session() as session:
+            return member_county(session, user_id)
+
+    return _cached(f"user:{user_id}", load)
+
+
+def county_towns(county_code: str) -> frozenset[str]:
+    """Return the codes of a county's towns (none when there is no app to ask)."""
+    if not has_app_context():
+        return frozenset()
+
+    def load() -> frozenset[str]:
+        with _store().session() as session:
+            return towns_of(session, county_code)
+
+    return _cached(f"towns:{county_code}", load)
+
+
+def bind_member(session: Session, user_id: int, county_code: str) -> None:
+    """Bind a county-level account to a county (replacing an earlier binding)."""
+    if session.get(County, county_code) is None:
+        raise LookupError(county_code)
+    member = session.get(CountyMember, user_id)
+    if member is None:
+        session.add(CountyMember(user_id=user_id, county_code=county_code))
+    else:
+        member.county_code = county_code
+    session.flush()
