@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.employment.tabular import ImportFileError, read_table
 from app.filters import china_time
 from app.province.models import ProvinceOutbox
+from app.province.queries import scoped
 from app.province.results import ResultError, check_result, deliver_result
 from engine.runtime import Engine
 
@@ -25,20 +26,13 @@ RESULT_HEADERS = ("报送编号", "办理结果", "说明")
 RESULT_WORDS = {"通过": "approved", "不通过": "rejected", "approved": "approved", "rejected": "rejected"}
 
 
-def _scoped(query, scope: dict[str, str]):
-    for column in ("point_code", "town_code"):
-        if column in scope:
-            query = query.where(getattr(ProvinceOutbox, column) == scope[column])
-    return query
-
-
 def _content(payload: dict) -> str:
     return "；".join(f"{k}：{v}" for k, v in payload.get("fields", {}).items() if v not in (None, ""))
 
 
 def export_batch(session: Session, now: datetime, scope: dict[str, str], actor: str) -> tuple[bytes, int]:
     """Return an xlsx of the pending applications in scope and mark them as handed over (sent)."""
-    rows = list(session.scalars(_scoped(select(ProvinceOutbox).where(ProvinceOutbox.status == "pending"), scope)
+    rows = list(session.scalars(scoped(select(ProvinceOutbox).where(ProvinceOutbox.status == "pending"), scope)
                                 .order_by(ProvinceOutbox.item_code, ProvinceOutbox.id)))
     book = Workbook()
     sheet = book.active
