@@ -19,7 +19,7 @@ def upgrade() -> None:
     op.create_table('province_outbox',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('idempotency_key', sa.String(length=80), nullable=False),
-    sa.Column('instance_id', sa.BigInteger(), nullable=False),
+    sa.Column('instance_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('case_no', sa.String(length=40), nullable=True),
     sa.Column('item_code', sa.String(length=20), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
