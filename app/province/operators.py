@@ -13,14 +13,14 @@ def send_to_province(call: ServiceCall, kind: str) -> str:
 
 
 def result_message(call: ServiceCall, kind: str) -> str:
-    """Return the sentence telling the applicant what the province decided."""
+    """Return what the applicant is told: the county's own words on the application, then the province's result."""
     result = call.data.get("province_result") or {}
-    label, case_no = kind_of(kind).label, call.instance.case_no or ""
+    county = call.data.get("notify_message") or f"您的{kind_of(kind).label}已报送省社保经办系统办理。"
     note = (result.get("note") or "").strip()
     if result.get("status") == "approved":
-        return f"您的{label}已经省社保经办系统办理通过（案件编号 {case_no}）。" + (f"说明：{note}" if note else "")
+        return f"{county}省社保经办系统已办理通过。" + (f"说明：{note}" if note else "")
     if result.get("status") == "rejected":
-        return f"您的{label}经省社保经办系统审核，不予通过（案件编号 {case_no}）。理由：{note or '未说明'}"
+        return f"{county}经省社保经办系统审核，不予通过。理由：{note or '未说明'}"
     raise ValueError(f"case {call.instance.id} has no province result to tell: {result!r}")
 
 

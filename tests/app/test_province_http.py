@@ -84,7 +84,7 @@ def test_http_delivery_then_polled_result_reaches_the_case_once(engine, store, c
     assert poll_results(engine, adapter).results == 0  # the province has not decided yet
     province.decisions[row.idempotency_key] = ("approved", "核定失业保险金领取期限12个月")
     assert poll_results(engine, adapter).results == 1
-    assert "已经省社保经办系统办理通过" in told(engine, case)
+    assert "省社保经办系统已办理通过" in told(engine, case)
     assert "12个月" in told(engine, case)
     assert poll_results(engine, adapter).results == 0  # acknowledged rows are not polled again
     assert not deliver_result(engine, row.idempotency_key, "approved", "重复", "test")  # duplicate: harmless

@@ -87,7 +87,7 @@ def test_backbone_exports_a_batch_and_imports_the_results_through_the_pages(web,
                                                      "file": (BytesIO(good.getvalue()), "结果.xlsx")},
                            follow_redirects=True)
     assert "已导入 1 条省级结果" in response.get_data(as_text=True)
-    assert "办理通过" in told(engine, case)
+    assert "省社保经办系统已办理通过" in told(engine, case)
     do(engine, case, "notify_applicant", {"notify_method": "in_person"})
     assert case_status(store, case) == "completed"
 

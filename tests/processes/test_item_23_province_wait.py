@@ -29,7 +29,7 @@ def test_a_late_province_result_makes_the_case_overdue_and_escalates(engine, sto
     assert case_status(store, case) == "running"
     (row,) = outbox_rows(store)
     assert deliver_result(engine, row.idempotency_key, "approved", None, "test")
-    assert "办理通过" in told(engine, case)
+    assert "省社保经办系统已办理通过" in told(engine, case)
     do(engine, case, "notify_applicant", {"notify_method": "in_person"})
     assert case_status(store, case) == "completed"
 
