@@ -23,6 +23,7 @@ class FakeProvince:
         self.bad_signatures = 0
         self.failures = 0
         self.delay = 0.0
+        self.lose_answers = 0  # take the next N POSTs but answer too late (the county times out, then resends)
         self.decisions: dict[str, tuple[str, str]] = {}  # key -> (status, note) once decided
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -81,6 +82,10 @@ class FakeProvince:
                         return
                     duplicate = key in fake.received
                     fake.received.setdefault(key, json.loads(body))
+                    late = fake.lose_answers > 0
+                    fake.lose_answers -= late
+                if late:
+                    time.sleep(1.5)
                 self._answer(200, {"idempotency_key": key, "duplicate": duplicate})
 
             def do_GET(self) -> None:

@@ -142,3 +142,38 @@ def test_wrong_secret_is_refused_by_the_province(engine, store, province):
     send_pending(engine, make_adapter(settings, engine.clock), settings)
     (row,) = outbox_rows(store)
     assert province.bad_signatures == 1 and "401" in row.last_error and not province.received
+
+
+def test_a_lost_answer_is_resent_with_the_same_key_and_taken_once(engine, store, clock, province):
+    approved_claim(engine)
+    settings = settings_for(province)
+    adapter = make_adapter(settings, engine.clock)
+    province.lose_answers = 1  # the province stores the application but its answer never arrives in time
+    assert send_pending(engine, adapter, settings).failed == 1
+    clock.advance(seconds=30)
+    assert send_pending(engine, adapter, settings).sent == 1
+    (row,) = outbox_rows(store)
+    assert province.posts == [row.idempotency_key] * 2 and list(province.received) == [row.idempotency_key]
+
+
+def test_concurrent_deliveries_of_one_result_reach_the_case_once(engine, store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from engine.errors import ConflictError
+
+    case = approved_claim(engine)
+    (row,) = outbox_rows(store)
+
+    def deliver(_):
+        try:
+            return deliver_result(engine, row.idempotency_key, "approved", None, "test")
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(deliver, range(4)))
+    assert outcomes.count(True) == 1 and set(outcomes) <= {True, False, "conflict"}
+    with store.session() as s:
+        events = s.scalars(select(AuditEvent.action).where(AuditEvent.instance_id == case)).all()
+    assert events.count("province_result") == 1
+    assert [t.bpmn_id for t in open_tasks(engine, case)] == ["notify_applicant"]
