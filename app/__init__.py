@@ -69,7 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                       reports.bp):
         app.register_blueprint(blueprint)
     from app import api, kiosk
+    from app.province import web as province
 
     api.init_app(app)
     kiosk.init_app(app)
+    province.init_app(app, config.get("PROVINCE"))
     return app

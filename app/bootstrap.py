@@ -6,6 +6,7 @@ from app.accounts import operators as account_operators
 from app.employment import operators as employment_operators
 from app.faults import operators as fault_operators
 from app.inspection import operators as inspection_operators
+from app.province import operators as province_operators
 from app.reports import operators as report_operators
 from app.social import operators as social_operators
 from engine.clock import Clock, system_clock
@@ -32,6 +33,6 @@ def service_registry() -> ServiceRegistry:
     """Register every domain package's service operators."""
     services = ServiceRegistry()
     for module in (employment_operators, social_operators, account_operators, fault_operators,
-                   inspection_operators, report_operators):
+                   inspection_operators, report_operators, province_operators):
         module.register(services)
     return services

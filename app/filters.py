@@ -22,7 +22,8 @@ ACTIONS = {
     "account_created": "新增账号", "account_frozen": "冻结账号", "account_unlocked": "解锁账号",
     "account_cancelled": "注销账号", "account_role_changed": "变更账号权限", "milestone_set": "网点里程碑",
     "initial_password_issued": "生成初始密码", "inspection_scored": "验收评分", "report_confirmed": "确认报表数据",
-    "report_submitted": "报送报表",
+    "report_submitted": "报送报表", "province_result": "收到省级经办结果", "province_retry": "重新报送省级",
+    "province_export": "导出省级报送批次",
 }
 
 

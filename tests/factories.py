@@ -75,3 +75,15 @@ def status(engine: Engine, instance_id: int) -> str:
     """Return the case's status."""
     with engine.store.session() as s:
         return s.get(ProcessInstance, instance_id).status
+
+
+def province_answers(engine: Engine, instance_id: int, status: str = "approved", note: str | None = None) -> None:
+    """Deliver the province's result to a case waiting for it (as the results import or callback does)."""
+    from app.province.models import ProvinceOutbox
+    from app.province.results import deliver_result
+
+    with engine.store.session() as s:
+        key = s.scalars(select(ProvinceOutbox.idempotency_key).where(ProvinceOutbox.instance_id == instance_id)
+                        .order_by(ProvinceOutbox.id.desc())).first()
+    assert key is not None, f"case {instance_id} has handed nothing to the province"
+    assert deliver_result(engine, key, status, note, "test:province")

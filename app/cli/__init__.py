@@ -14,6 +14,7 @@ from app.cli.check_cmds import check
 from app.cli.county_cmds import county
 from app.cli.jobs_cmds import jobs
 from app.cli.kiosk_cmds import kiosk
+from app.cli.province_cmds import province
 from app.cli.social_cmds import roster
 from engine.deadlines import recompute_provisional_deadlines
 from engine.errors import DeployError
@@ -59,17 +60,23 @@ def deploy(directory: str | None, actor: str) -> None:
 @click.option("--once", is_flag=True, help="Fire what is due now and exit.")
 def worker(interval: float, once: bool) -> None:
     """Run the timer worker (APScheduler, its own process)."""
+    from app.province.adapters import make_adapter
+    from app.province.sender import province_job
+    from app.province.settings import ProvinceSettings
     from app.reports.dispatch import dispatch_monthly_reports
     from engine.timers import fire_due_timers
     from engine.worker import run_worker
 
     engine = build_engine(Settings.from_env())
+    province_settings = ProvinceSettings.from_env()
+    send_to_province = province_job(province_settings, make_adapter(province_settings, engine.clock))
     if once:
         dispatch_monthly_reports(engine)
+        send_to_province(engine)
         result = fire_due_timers(engine)
         click.echo(f"fired={result.fired} failed={result.failed} conflicts={result.conflicts}")
         return
-    run_worker(engine, interval, jobs=[dispatch_monthly_reports])
+    run_worker(engine, interval, jobs=[dispatch_monthly_reports, send_to_province])
 
 
 @main.command("seed-org")
@@ -114,5 +121,6 @@ main.add_command(county)
 main.add_command(jobs)
 main.add_command(kiosk)
 main.add_command(roster)
+main.add_command(province)
 bpmn.add_command(check)
 main.add_command(bpmn)

@@ -14,7 +14,7 @@ from app.social.models import ResidentContribution, SocialApplication
 from app.social.roster import import_roster
 from engine.errors import FormInvalid
 from engine.models import ProcessInstance
-from tests.factories import CATALOG, CONTEXT, data_at, do, open_tasks, start_item
+from tests.factories import CATALOG, CONTEXT, data_at, do, open_tasks, province_answers, start_item
 
 PERSON = CONTEXT.applicant_id_number
 
@@ -83,6 +83,7 @@ def test_d2_face_remodelling_is_recorded(engine, store):
     assert set(err.value.errors) == {"model_collected"}
     do(engine, case, "demo2_accept", {"remodel_reason": "appearance", "device_number": "JM-LG-01",
                                       "model_collected": "on"})
+    province_answers(engine, case)
     do(engine, case, "notify_applicant", {"notify_method": "in_person"})
     (row,) = applications(store, "face_remodelling")
     assert (row.status, row.item_code, row.instance_id) == ("submitted", "D2", case)
@@ -144,6 +145,8 @@ def test_d4_declaration_reviewed_by_the_county(engine, store, decision, opinion,
                                       "contact_phone": "13800138000"})
     do(engine, case, "check_materials", {"materials_received": ["本人身份证或社会保障卡"]})
     do(engine, case, "demo4_review", {"decision": decision, "review_opinion": opinion}, "reviewer1")
+    if decision == "approve":  # only what the county approved goes on to the province
+        province_answers(engine, case)
     do(engine, case, "notify_applicant", {"notify_method": "phone"})
     (row,) = applications(store, "benefit_declaration")
     assert (row.status, row.reviewer, row.opinion) == (expected, "reviewer1", opinion or None)

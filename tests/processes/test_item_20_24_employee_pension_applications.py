@@ -11,7 +11,7 @@ from app.social.models import SocialApplication
 from engine.clock import CHINA
 from engine.models import InboxTask, ProcessInstance
 from engine.timers import fire_due_timers
-from tests.factories import CONTEXT, do, open_tasks, start_item, told
+from tests.factories import CONTEXT, do, open_tasks, province_answers, start_item, told
 
 ENROL = {"employment_form": "individual_business", "contribution_base_level": "社会平均工资的60%",
          "hukou_kind": "rural", "residence_address": "沁水县龙港镇", "contact_phone": "13800138000",
@@ -41,8 +41,10 @@ def enrol(engine) -> int:
 
 def test_20_enrolment_is_submitted_the_same_day(engine, store):
     case = enrol(engine)
+    assert open_tasks(engine, case) == [] and status(store, case) == "running"  # waits for the province
+    province_answers(engine, case)
     assert told(engine, case) == (f"您的灵活就业人员参保登记已受理，并已报送省社保经办系统办理"
-                                  f"（案件编号 QS20261123{case:06d}）。")
+                                  f"（案件编号 QS20261123{case:06d}）。省社保经办系统已办理通过。")
     do(engine, case, "notify_applicant", {"notify_method": "in_person"})
     (row,) = applications(store, "flexible_pension_enrolment")
     assert (row.status, row.id_number, row.reviewer, row.decided_at) == (
@@ -52,6 +54,7 @@ def test_20_enrolment_is_submitted_the_same_day(engine, store):
 
 def test_20_second_enrolment_is_refused(engine, store):
     first = enrol(engine)
+    province_answers(engine, first)
     do(engine, first, "notify_applicant", {"notify_method": "in_person"})
     second = enrol(engine)
     assert told(engine, second) == ("您的灵活就业人员参保登记申请不符合办理条件，不予受理。理由：县级记录显示申请人已于"
@@ -70,6 +73,7 @@ def suspend(engine, decision: str, opinion: str = "") -> int:
 
 def test_24_suspension_concerns_the_pensioner_not_the_relative(engine, store):
     case = suspend(engine, "approve")
+    province_answers(engine, case)
     assert "企业职工基本养老保险待遇暂停申请已经县级审核通过" in told(engine, case)
     do(engine, case, "notify_applicant", {"notify_method": "phone"})
     (row,) = applications(store, "employee_pension_suspension")

@@ -7,9 +7,11 @@ import json
 import pytest
 from sqlalchemy import select
 
+from app.province.models import ProvinceOutbox
+from app.province.results import deliver_result
 from app.social.models import SocialApplication
 from engine.errors import FormInvalid
-from tests.factories import ACCEPT, CONTEXT, do, open_tasks, start_item, start_item11, told
+from tests.factories import ACCEPT, CONTEXT, do, open_tasks, province_answers, start_item, start_item11, status, told
 
 SUBSIDY = {"insured_status": "employed", "certificate_kind": "skill_level", "certificate_name": "电工",
            "certificate_number": "S000014050001", "certificate_level": "4", "certificate_issued_on": "2026-09-01",
@@ -35,6 +37,7 @@ def test_22_incomplete_certificate_gets_the_one_time_notice_then_approval(engine
     do(engine, case, "receive_supplement", {"supplement_note": "带来证书原件"})
     do(engine, case, "check_materials", {"materials_received": ID_CARD})
     do(engine, case, "item22_review", {"decision": "approve"}, "reviewer2")
+    province_answers(engine, case)
     assert "技能提升补贴申领申请已经县级审核通过" in told(engine, case)
     do(engine, case, "notify_applicant", {"notify_method": "sms"})
     (row,) = applications(store, "skill_upgrade_subsidy")
@@ -70,9 +73,15 @@ def test_23_claim_after_unemployment_registration_is_approved(engine, store):
     assert [t.bpmn_id for t in open_tasks(engine, case)] == ["check_materials"]
     do(engine, case, "check_materials", {"materials_received": ID_CARD})
     do(engine, case, "item23_review", {"decision": "approve"}, "reviewer1")
-    do(engine, case, "notify_applicant", {"notify_method": "in_person"})
+    assert open_tasks(engine, case) == []  # handed to the province: the case waits for its result
     (row,) = applications(store, "unemployment_benefit_claim")
     assert (row.status, row.id_number, row.instance_id) == ("approved", CONTEXT.applicant_id_number, case)
+    with store.session() as s:
+        key = s.scalars(select(ProvinceOutbox.idempotency_key).where(ProvinceOutbox.instance_id == case)).one()
+    assert deliver_result(engine, key, "approved", None, "test")
+    assert "省社保经办系统已办理通过" in told(engine, case)
+    do(engine, case, "notify_applicant", {"notify_method": "in_person"})
+    assert status(engine, case) == "completed"
 
 
 def test_23_refused_without_a_finished_unemployment_registration(engine, store):

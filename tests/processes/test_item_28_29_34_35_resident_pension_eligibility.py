@@ -11,7 +11,7 @@ from app.social.models import SocialApplication
 from app.social.roster import import_roster
 from engine.models import ProcessInstance
 from engine.runtime import CaseContext
-from tests.factories import CONTEXT, do, open_tasks, start_item, told
+from tests.factories import CONTEXT, do, open_tasks, province_answers, start_item, told
 
 AGE_15_TURNS_16_TOMORROW = "140521201011240511"  # the clock stands on 2026-11-23
 AGE_30 = "140521199607100026"
@@ -53,6 +53,8 @@ def roster(store, tmp_path, kind: str, text: str) -> None:
 def review(engine, case: int, prefix: str, materials: list[str], decision: str = "approve", opinion: str = ""):
     do(engine, case, "check_materials", {"materials_received": materials})
     do(engine, case, f"{prefix}_review", {"decision": decision, "review_opinion": opinion}, "reviewer1")
+    if decision == "approve":  # what the county approved goes on to the province, whose answer ends the wait
+        province_answers(engine, case)
 
 
 # -- item 28 ------------------------------------------------------------------------------------
@@ -215,6 +217,7 @@ def claim_35(engine, id_number: str, **answers) -> int:
 
 def test_35_declared_drawing_is_submitted_the_same_day(engine, store):
     case = claim_35(engine, AGE_66, drawing_basic="on")
+    province_answers(engine, case)
     assert told(engine, case).startswith("您的城乡居民补充养老保险待遇申领已受理，并已报送省社保经办系统办理")
     notify(engine, case)
     (row,) = applications(store, "resident_supplementary_claim")

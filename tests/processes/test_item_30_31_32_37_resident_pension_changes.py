@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.social.models import SocialApplication
 from engine.errors import FormInvalid
 from engine.models import ProcessInstance
-from tests.factories import CONTEXT, do, open_tasks, start_item, told
+from tests.factories import CONTEXT, do, open_tasks, province_answers, start_item, told
 
 PHONE = {"contact_phone": "13800138000"}
 ID_CARD = ["本人身份证或社会保障卡"]
@@ -37,7 +37,9 @@ def test_30_change_requires_the_new_values_it_names(engine, store):
     assert set(err.value.errors) == {"new_phone"}
     do(engine, case, "item30_accept", {"changes": ["address", "phone"], "new_address": "沁水县郑庄镇",
                                        "new_phone": "13900000000"})
+    province_answers(engine, case, "rejected", "省级系统中无该人员参保信息")
     assert told(engine, case).startswith("您的城乡居民基本养老保险信息变更已受理，并已报送省社保经办系统办理")
+    assert told(engine, case).endswith("经省社保经办系统审核，不予通过。理由：省级系统中无该人员参保信息")
     finish(engine, case)
     (row,) = applications(store, "resident_pension_info_change")
     data = json.loads(row.data)
@@ -54,6 +56,7 @@ def test_31_suspension_needs_a_reason_and_a_review(engine, store):
                                        "effective_date": "2026-12-01", **PHONE})
     do(engine, case, "check_materials", {"materials_received": ID_CARD})
     do(engine, case, "item31_review", {"decision": "approve"}, "reviewer1")
+    province_answers(engine, case)
     finish(engine, case)
     (row,) = applications(store, "resident_contribution_suspend_resume")
     assert (row.status, json.loads(row.data)["contribution_action"]) == ("approved", "suspend")
@@ -90,6 +93,7 @@ def test_37_suspension_is_forwarded_the_same_day(engine, store):
     do(engine, case, "item37_accept", {"pensioner_name": "王老汉", "pensioner_id_number": PENSIONER,
                                        "suspension_reason": "duplicate", "event_date": "2026-11-01",
                                        "reporter_relation": "配偶", **PHONE})
+    province_answers(engine, case)
     finish(engine, case)
     (row,) = applications(store, "resident_pension_suspension")
     assert (row.status, row.id_number, row.applicant_id_number) == ("submitted", PENSIONER,
