@@ -164,7 +164,7 @@ def start(code: str):
     item = _catalog().get(code) or abort(404)
     point = _point()
     form = start_form(item)
-    result = None
+    result, refused = None, False
     if request.method == "POST":
         result = validate(form, request.form, today=_today())
         if not result.errors:
@@ -178,12 +178,13 @@ def start(code: str):
                     data={"ss_card_number": result.data.get("ss_card_number") or ""})
             except StartRefused as exc:
                 flash(exc.message, "error")
+                refused = True
             else:
                 return redirect(_next_page(case_id))
     fields = form_fields_for_render(form, {}, result, today=_today())
     key = request.form.get("request_key") or uuid.uuid4().hex
     return render_template("cases/start.html", item=item, fields=fields, request_key=key, point=point), (
-        422 if result is not None and result.errors else 200)
+        422 if refused or (result is not None and result.errors) else 200)
 
 
 def _visible_case(instance_id: int):
