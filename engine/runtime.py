@@ -322,9 +322,10 @@ class Engine:
                 data = result.data
             task.set_data(**data)
             task.run()
+            verdict = {f.name: data.get(f.name) for f in form.verdict_fields} if form is not None else {}
             audit.record(session, at=self.clock(), actor=actor, action="complete_task", instance_id=row.id,
                          task_id=task_id, point_code=row.point_code, bpmn_id=task.task_spec.bpmn_id,
-                         fields=sorted(data))
+                         fields=sorted(data), **({"verdict": verdict} if verdict else {}))
             self.run_steps(session, row, workflow, actor)
             return row
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy import select
 
 from app.cases.starting import start_item_case
 from app.catalog import load_catalog
+from app.employment.models import UnemploymentRegistration
 from engine.models import InboxTask, ProcessInstance
 from engine.runtime import CaseContext, Engine
 from tests.conftest import PROCESSES
@@ -46,6 +48,25 @@ def start_item11(engine: Engine, context: CaseContext = CONTEXT, *, verified: bo
     if verified:
         do(engine, case, "verify_identity", VERIFY)
     return case
+
+
+def unemployment_registration(engine: Engine, decision: str = "approve", context: CaseContext = CONTEXT) -> int:
+    """Run an item 11 registration through the county's review to the end; return its case."""
+    case = start_item11(engine, context)
+    do(engine, case, "item11_accept", ACCEPT)
+    do(engine, case, "check_materials", {"materials_received": ["本人身份证或社会保障卡"]})
+    review = {"decision": decision, "review_opinion": "" if decision == "approve" else "失业日期与原单位证明不符"}
+    do(engine, case, "item11_review", review, "reviewer1")
+    do(engine, case, "notify_applicant", {"notify_method": "in_person"})
+    return case
+
+
+def end_unemployment_registration(engine: Engine, id_number: str, reason: str = "employed") -> None:
+    """End a person's active registration as item 10 (flexible employment) does, on 2026-11-20."""
+    with engine.store.session(write=True) as s:
+        row = s.scalar(select(UnemploymentRegistration).where(UnemploymentRegistration.id_number == id_number,
+                                                              UnemploymentRegistration.active))
+        row.active, row.ended_at, row.ended_reason = False, datetime(2026, 11, 20, 2, tzinfo=UTC), reason
 
 
 def start_item(engine: Engine, code: str, context: CaseContext = CONTEXT, *, verified: bool = True,

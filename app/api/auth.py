@@ -49,6 +49,11 @@ def admit_caller() -> None:
     check_query(request.endpoint)
 
 
+def bearer_token() -> str:
+    """Return the bearer token the request presents (a kiosk's reader signs card reads with a key from it)."""
+    return _bearer()
+
+
 def principal() -> Principal:
     """Return the admitted caller."""
     return g.api_principal

@@ -201,6 +201,11 @@ class CitizenLoginSchema(Schema):
     number = Str(required=True, validate=validate.Length(1, 30))
     document = Str(load_default="id_card", validate=validate.OneOf(["id_card", "ss_card"]))
     name = Str(validate=validate.Length(max=40), metadata={"description": "县级数据中没有此人姓名时必填"})
+    read_at = Str(validate=validate.Length(max=40),
+                  metadata={"description": "读卡器读卡时刻（ISO 8601，带时区）；手工输入号码时不填"})
+    signature = Str(validate=validate.Length(max=128),
+                    metadata={"description": "读卡器签名：HMAC-SHA256，密钥为 SHA-256(\"cuncun-card-reader:\" + "
+                                             "自助机令牌)，内容为 \"document|number|read_at\"；查询个人记录须刷卡"})
 
 
 class CitizenSessionSchema(Schema):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.catalog import Item
+from app.social.eligibility import start_refusal
 from engine.errors import EngineError
 from engine.runtime import CaseContext, Engine
 
@@ -44,6 +45,10 @@ def start_item_case(
     if mode[1] not in item.channels:
         raise StartRefused(f"“{item.name}”不能通过{mode[0]}办理。",
                            f"item {item.code} has no {mode[1]} channel")
+    with engine.store.session() as session:
+        refusal = start_refusal(session, item.code, context.applicant_id_number or "")
+    if refusal:
+        raise StartRefused(refusal, f"item {item.code}: the county's records refuse {context.applicant_id_number}")
     start_data = {"required_materials": list(item.materials), "item_name": item.name, **(data or {})}
     context = CaseContext(**{**vars(context), "item_code": item.code})
     return engine.start_case(item.process, context, actor=actor, data=start_data, request_key=request_key)

@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 
 from app.accounts.policy import may_work
 from app.auth.policy import can_see, can_work, inbox_kwargs, require, scope_kwargs
-from app.cases import snapshots
+from app.cases import casefile, snapshots
 from app.cases.marks import deadline_mark
 from app.cases.start_form import start_form
 from app.cases.starting import start_item_case
+from app.faults.queries import case_attachments
 from app.org.queries import get_point
 from app.workbench.diagrams import case_diagram
 from engine.clock import CHINA
@@ -127,9 +128,25 @@ def task(task_id: str):
             flash(f"“{inbox_row.title}”已提交。", "info")
             return redirect(_next_page(case.id))
     fields = form_fields_for_render(form, data, result, today=_today()) if form else []
-    return render_template("cases/task.html", task=inbox_row, case=case, form=form, fields=fields,
-                           item=_catalog().get(case.item_code or ""), errors=bool(result and result.errors)), (
+    item = _catalog().get(case.item_code or "")
+    return render_template("cases/task.html", task=inbox_row, case=case, form=form, fields=fields, item=item,
+                           file=_case_file(case, data, item), errors=bool(result and result.errors)), (
         422 if result is not None and result.errors else 200)
+
+
+def _case_file(row, data: dict, item, history=None) -> casefile.CaseFile:
+    """Build the case file shown on task pages and the case page; its documents are links the viewer may open."""
+    engine = _engine()
+    documents = [casefile.Document("受理回执", "cases.receipt", {"instance_id": row.id})]
+    if data.get("materials_missing"):
+        documents.append(casefile.Document("一次性告知书", "cases.notice", {"instance_id": row.id}))
+    with engine.store.session() as session:
+        documents += [casefile.Document(f"{info.filename}（{-(-info.size // 1024)} KB）", "faults.download",
+                                        {"fault_id": fault_id, "attachment_id": info.id})
+                      for fault_id, info in case_attachments(session, row.id)]
+    filed_with = start_form(item) if item else engine.forms.get(casefile.START_FORMS.get(row.process_id, ""))
+    return casefile.build(row, data, history if history is not None else case_history(engine.store, row.id),
+                          engine.forms, item, documents, filed_with)
 
 
 def _next_page(instance_id: int) -> str:
@@ -167,7 +184,7 @@ def start(code: str):
     item = _catalog().get(code) or abort(404)
     point = _point()
     form = start_form(item)
-    result = None
+    result, refused = None, False
     if request.method == "POST":
         result = validate(form, request.form, today=_today())
         if not result.errors:
@@ -181,12 +198,13 @@ def start(code: str):
                     data={"ss_card_number": result.data.get("ss_card_number") or ""})
             except EngineError as exc:  # refused here, or the database stayed busy: the form stays filled in
                 flash(exc.message, "error")
+                refused = True
             else:
                 return redirect(_next_page(case_id))
     fields = form_fields_for_render(form, {}, result, today=_today())
     key = request.form.get("request_key") or uuid.uuid4().hex
     return render_template("cases/start.html", item=item, fields=fields, request_key=key, point=point), (
-        422 if result is not None and result.errors else 200)
+        422 if refused or (result is not None and result.errors) else 200)
 
 
 def _visible_case(instance_id: int):
@@ -205,10 +223,11 @@ def case(instance_id: int):
     tasks = [(t, deadline_mark(t.due_at, t.overdue, now, engine.due_soon_cutoff(now)),
               can_work(current_user, t.candidate_role, t.point_code, t.town_code))
              for t, _ in open_tasks(engine.store, instance_id=instance_id)]
-    data = snapshots.case_data(engine, row)
-    return render_template("cases/case.html", case=row, tasks=tasks, history=case_history(engine.store, row.id),
-                           diagram=case_diagram(engine, row),
-                           item=_catalog().get(row.item_code or ""), data=data, forms=engine.forms,
+    data, history, item = snapshots.case_data(engine, row), case_history(engine.store, row.id), \
+        _catalog().get(row.item_code or "")
+    return render_template("cases/case.html", case=row, tasks=tasks, history=history,
+                           diagram=case_diagram(engine, row), file=_case_file(row, data, item, history),
+                           item=item, data=data, forms=engine.forms,
                            mark=deadline_mark(row.due_at if row.status != "completed" else None, row.overdue, now,
                                               engine.due_soon_cutoff(now)))
 

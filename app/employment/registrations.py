@@ -31,6 +31,11 @@ def active_registration(session: Session, table: type[Registration], id_number: 
     return session.scalar(select(table).where(table.id_number == id_number, table.active))
 
 
+def latest_registration(session: Session, table: type[Registration], id_number: str) -> Registration | None:
+    """Return the person's newest registration in a table, active or ended."""
+    return session.scalar(select(table).where(table.id_number == id_number).order_by(table.id.desc()).limit(1))
+
+
 def register_flexible_employment(
     session: Session, stamp: Stamp, person: Person, *, employment_type: str, work_content: str,
     started_on: date, work_town: str, phone: str, remark: str,

@@ -181,6 +181,15 @@ def attachments(session: Session, fault_id: int) -> list[AttachmentInfo]:
                                                             .order_by(FaultAttachment.id))]
 
 
+def case_attachments(session: Session, instance_id: int) -> list[tuple[int, AttachmentInfo]]:
+    """List the attachments filed with a case's problem, each with its problem's id, without their content."""
+    columns = (FaultAttachment.fault_id, FaultAttachment.id, FaultAttachment.filename, FaultAttachment.content_type,
+               FaultAttachment.size)
+    rows = session.execute(select(*columns).where(FaultAttachment.instance_id == instance_id)
+                           .order_by(FaultAttachment.id))
+    return [(fault_id, AttachmentInfo(*rest)) for fault_id, *rest in rows]
+
+
 def attachment(session: Session, fault_id: int, attachment_id: int) -> FaultAttachment | None:
     """Return one attachment of a problem, with its content."""
     return session.scalar(select(FaultAttachment).where(FaultAttachment.id == attachment_id,

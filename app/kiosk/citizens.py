@@ -47,6 +47,7 @@ class Citizen:
     name: str
     document: str
     card_number: str | None
+    card_read: bool = False  # identified by the kiosk's card reader, not a typed number
 
     @property
     def masked_id(self) -> str:
@@ -77,13 +78,15 @@ def present(session: Session, number: str, document: str, today: date) -> Presen
     return Presented(id_number, document, None, queries.known_name(session, id_number))
 
 
-def open_session(session: Session, kiosk_id: int, presented: Presented, name: str, now: datetime) -> str:
+def open_session(session: Session, kiosk_id: int, presented: Presented, name: str, now: datetime,
+                 card_read: bool = False) -> str:
     """End the kiosk's previous session and open one for this citizen; return its token."""
     end_all(session, kiosk_id, now, "replaced")
     raw = tokens.new_token(tokens.CITIZEN)
     session.add(CitizenSession(kiosk_id=kiosk_id, token_hash=tokens.token_hash(raw), id_number=presented.id_number,
                                name=name.strip()[:80], document=presented.document,
-                               card_number=presented.card_number, started_at=now, last_seen_at=now))
+                               card_number=presented.card_number, card_read=card_read, started_at=now,
+                               last_seen_at=now))
     session.flush()
     return raw
 
@@ -119,4 +122,5 @@ def current(session: Session, kiosk_id: int, raw: str | None, now: datetime, idl
         end(session, kiosk_id, raw, now, "idle")
         return None
     row.last_seen_at = now
-    return Citizen(row.id, row.kiosk_id, row.id_number, row.name or "", row.document, row.card_number)
+    return Citizen(row.id, row.kiosk_id, row.id_number, row.name or "", row.document, row.card_number,
+                   bool(row.card_read))

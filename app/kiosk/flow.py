@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.cases import snapshots
 from app.cases.starting import StartRefused, start_item_case
 from app.catalog import Catalog
-from app.kiosk import selfservice
+from app.kiosk import cardread, selfservice
 from app.kiosk.citizens import Citizen
 from app.kiosk.selfservice import Step
 from app.kiosk.services import Principal
@@ -29,6 +29,9 @@ def start(engine: Engine, catalog: Catalog, code: str, kiosk: Principal, citizen
     item = catalog.get(code)
     if item is None:
         raise NotFound("没有这个服务事项。", f"item {code!r}")
+    needs_card = cardread.refusal(item.code, citizen.card_read)
+    if needs_card:
+        raise StartRefused(needs_card, f"item {code}: personal records need a card read")
     if "kiosk" in item.channels and not selfservice.is_self_service(engine, item):
         raise StartRefused(f"“{item.name}”需要工作人员核验材料或审核，请按“帮办”请工作人员协助。",
                            f"item {code} is not self-service")

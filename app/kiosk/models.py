@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, BigId
@@ -58,6 +58,8 @@ class CitizenSession(Base):
     name: Mapped[str | None] = mapped_column(String(80))
     document: Mapped[str] = mapped_column(String(10))  # "id_card" or "ss_card", as verify_identity records it
     card_number: Mapped[str | None] = mapped_column(String(18))  # a 9-character SS card number, when used
+    # The kiosk's card reader read the document (a typed number is not a read): personal records need one.
+    card_read: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -8,13 +8,14 @@ request. Nothing of the citizen is kept in the browser beyond that token.
 from __future__ import annotations
 
 import dataclasses
+import os
 import uuid
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 
 from app.cases import snapshots
 from app.cases.starting import StartRefused
-from app.kiosk import access, citizens, flow, queries, selfservice
+from app.kiosk import access, cardread, citizens, flow, queries, selfservice
 from app.kiosk.services import TokenRefused
 from app.org.queries import get_point
 from engine.clock import CHINA
@@ -29,7 +30,7 @@ CITIZEN_KEY = "kiosk_citizen"
 PER_PAGE = 8
 OPEN = {"kiosk.enroll", "kiosk.static"}
 # Pages a kiosk shows before (or without) an identified citizen; every other page needs one.
-NO_CITIZEN = {"kiosk.start", "kiosk.identify", "kiosk.help_request", "kiosk.reset"}
+NO_CITIZEN = {"kiosk.start", "kiosk.identify", "kiosk.help_request", "kiosk.reset", "kiosk.demo_reader"}
 
 
 def current_engine():
@@ -74,7 +75,7 @@ def admit_kiosk():
 def kiosk_context():
     """Give every kiosk page the kiosk, the citizen and the idle limit."""
     return {"kiosk": g.get("kiosk"), "citizen": g.get("citizen"),
-            "idle_seconds": access.idle_seconds(current_app.config)}
+            "idle_seconds": access.idle_seconds(current_app.config), "demo_reader": demo_reader_enabled()}
 
 
 def own_case(case_id: int):
@@ -105,7 +106,13 @@ def start():
 def identify():
     """Identify the citizen by the number presented; ask for a name only when the county has none on record."""
     number, document = request.form.get("number", ""), request.form.get("document", "id_card")
+    read = {"read_at": request.form.get("read_at", ""), "signature": request.form.get("signature", "")}
     engine = current_engine()
+    try:
+        card_read = cardread.verify(request.cookies.get(COOKIE, ""), document, number, read["read_at"],
+                                    read["signature"], engine.clock())
+    except cardread.CardReadRefused as exc:
+        return render_template("kiosk/start.html", error=str(exc)), 422
     with engine.store.session(write=True) as s:
         try:
             presented = citizens.present(s, number, document, _today())
@@ -115,11 +122,27 @@ def identify():
         if not name:
             status = 422 if "name" in request.form else 200
             return render_template("kiosk/start.html", need_name=True, number=number, document=document,
-                                   masked=mask_id_number(presented.id_number),
+                                   read=read if card_read else None, masked=mask_id_number(presented.id_number),
                                    error="请填写您的姓名。" if status == 422 else None), status
-        token = citizens.open_session(s, g.kiosk.kiosk_id, presented, name[:40], engine.clock())
+        token = citizens.open_session(s, g.kiosk.kiosk_id, presented, name[:40], engine.clock(), card_read)
     session[CITIZEN_KEY] = token
     return redirect(url_for("kiosk.items"))
+
+
+def demo_reader_enabled() -> bool:
+    """Tell whether this server simulates the card reader (demo installations only, never production)."""
+    return bool(current_app.config.get("KIOSK_DEMO_READER") or os.environ.get("CUNCUN_KIOSK_DEMO_READER") == "1")
+
+
+@bp.post("/reader/demo")
+def demo_reader():
+    """Simulate the kiosk's card reader for a demo: sign a read as the reader's software would with the device token."""
+    if not demo_reader_enabled():
+        abort(404)
+    number, document = request.form.get("number", "").strip().upper(), request.form.get("document", "id_card")
+    read_at = current_engine().clock().isoformat()
+    return jsonify(number=number, document=document, read_at=read_at,
+                   signature=cardread.sign(request.cookies.get(COOKIE, ""), document, number, read_at))
 
 
 @bp.get("/items")

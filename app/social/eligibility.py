@@ -13,12 +13,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.employment.models import UnemploymentRegistration
+from app.employment.registrations import active_registration, latest_registration
 from app.social import queries
 from app.social.connector import Answer, ProvincialConnector, get_connector
 from engine.clock import CHINA
 from engine.idcard import IdNumberError, age_on
 
 UNEMPLOYMENT_REGISTRATION_ITEM = "11"
+UNEMPLOYMENT_BENEFIT_ITEM = "23"
+# Why an unemployment registration ended (app.employment.registrations), as the applicant is told.
+REGISTRATION_ENDED = {"employed": "已办理灵活就业登记", "re_registered": "已重新登记", "unemployed": "已重新登记"}
 ENDED = ("终止", "注销")  # provincial enrolment states that mean the person is no longer enrolled
 
 
@@ -80,10 +85,28 @@ def flexible_pension_enrolment(facts: Facts) -> str | None:
     return None
 
 
+def unemployment_registration(session: Session, id_number: str) -> str | None:
+    """Require an approved unemployment registration (item 11) that is still active in the county's records."""
+    if active_registration(session, UnemploymentRegistration, id_number) is not None:
+        return None
+    ended = latest_registration(session, UnemploymentRegistration, id_number)
+    if ended is not None:
+        day = ended.ended_at.astimezone(CHINA).date().isoformat() if ended.ended_at else ""
+        why = REGISTRATION_ENDED.get(ended.ended_reason or "", "已终止")
+        return (f"县级记录显示申请人的失业登记已于{day}终止（{why}），不能申领失业保险金；"
+                "如再次失业，请先重新办理失业登记（事项11）。")
+    if queries.completed_cases(session, UNEMPLOYMENT_REGISTRATION_ITEM, id_number):
+        # A finished item-11 case that left no registration was not approved (rejected or withdrawn).
+        return ("县级记录显示申请人的失业登记未经县局审核通过，不能申领失业保险金；"
+                "请先重新办理失业登记（事项11）。")
+    return "未查到申请人经审核通过的失业登记，请先办理失业登记（事项11），审核通过后再申领失业保险金。"
+
+
 def unemployment_benefit_claim(facts: Facts) -> str | None:
-    """Require a finished unemployment registration, a year of contributions and an involuntary separation."""
-    if not queries.completed_cases(facts.session, UNEMPLOYMENT_REGISTRATION_ITEM, facts.id_number):
-        return "未查到申请人已办结的失业登记，请先办理失业登记（事项11）。"
+    """Require an active unemployment registration, a year of contributions and an involuntary separation."""
+    refusal = unemployment_registration(facts.session, facts.id_number)
+    if refusal:
+        return refusal
     if not facts.data.get("insured_one_year"):
         return "失业前参加失业保险并缴费不满一年，不符合申领失业保险金的条件。"
     if facts.data.get("separation_reason") == "resigned":
@@ -165,6 +188,18 @@ RULES: dict[str, Callable[[Facts], str | None]] = {rule.__name__: rule for rule 
     resident_supplementary_registration, resident_pension_claim, resident_supplementary_claim,
     resident_pension_back_payment,
 )}
+
+
+# Items the county's own records decide before a case may start: the item's code and the rule.
+START_RULES: dict[str, Callable[[Session, str], str | None]] = {
+    UNEMPLOYMENT_BENEFIT_ITEM: unemployment_registration,
+}
+
+
+def start_refusal(session: Session, item_code: str, id_number: str) -> str | None:
+    """Return why the county's records refuse starting this item for this person, or None."""
+    rule = START_RULES.get(item_code)
+    return rule(session, id_number) if rule else None
 
 
 def check(session: Session, kind: str, id_number: str, data: Mapping[str, Any], today: date) -> dict[str, Any]:

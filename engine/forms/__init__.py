@@ -23,7 +23,7 @@ from engine.forms.definition import (
     load_form,
     parse_form,
 )
-from engine.forms.render import RenderField, form_fields_for_render, json_schema, raw_from_data
+from engine.forms.render import RenderField, display_value, form_fields_for_render, json_schema, raw_from_data
 from engine.forms.validation import FormResult, resolve_choices, validate
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "FormResult",
     "RenderField",
     "RequiredWhen",
+    "display_value",
     "form_fields_for_render",
     "json_schema",
     "load_form",

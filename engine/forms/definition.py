@@ -81,6 +81,12 @@ class Field:
         return self.readonly_from is not None
 
 
+# A decision is a choice field named `decision` or `…_decision` / `…_outcome`; its reasons a text field named
+# `…opinion` / `…_answer`. The audit trail keeps their values, so a case's history shows every decision made.
+VERDICT_SUFFIXES = ("_decision", "_outcome")
+OPINION_SUFFIXES = ("opinion", "_answer")
+
+
 @dataclass(frozen=True)
 class FormDefinition:
     """A form spec keyed by the BPMN id of the user task it belongs to."""
@@ -99,6 +105,13 @@ class FormDefinition:
     def input_fields(self) -> tuple[Field, ...]:
         """Return the fields a user submits (all but the read-only ones)."""
         return tuple(f for f in self.fields if not f.readonly)
+
+    @property
+    def verdict_fields(self) -> tuple[Field, ...]:
+        """Return the fields that record a decision and its opinion, by the naming convention of forms/README.md."""
+        return tuple(f for f in self.input_fields
+                     if (f.type == "choice" and (f.name == "decision" or f.name.endswith(VERDICT_SUFFIXES)))
+                     or (f.type in ("text", "textarea") and f.name.endswith(OPINION_SUFFIXES)))
 
 
 def _check_date_bound(value: Any) -> bool:

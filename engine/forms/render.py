@@ -67,7 +67,7 @@ class RenderField:
         return value in self.value if isinstance(self.value, list) else value == self.value
 
 
-def _display(f: Field, value: Any, context: Mapping[str, Any]) -> str:
+def display_value(f: Field, value: Any, context: Mapping[str, Any]) -> str:
     """Show a task-data value as text: lists joined with 、, booleans as 是/否, choices by label."""
     labels = {c.value: c.label for c in resolve_choices(f, context)}
     if value is None:
@@ -134,7 +134,7 @@ def form_fields_for_render(
         choices = resolve_choices(f, context)
         widget = _widget(f, choices)
         if f.readonly:
-            display = _display(f, context.get(f.readonly_from), context)
+            display = display_value(f, context.get(f.readonly_from), context)
             value: RawValue = display
         elif result is not None:
             value, display = result.raw.get(f.name, to_raw(f, None)), ""

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import api, kiosk
-from app.kiosk import services
+from app.kiosk import cardread, services
 from engine.store import Store
 from tests.web import make_app
 
@@ -47,9 +47,17 @@ def bearer(token: str, citizen: str | None = None) -> dict[str, str]:
     return headers
 
 
-def identify(client: FlaskClient, token: str, number: str = CITIZEN_A, name: str = "张三", **extra) -> str:
-    """Open a citizen session at a kiosk through the API; return the citizen token."""
-    response = client.post("/api/v1/citizen/session", json={"number": number, "name": name, **extra},
+def card_read(client: FlaskClient, token: str, number: str = CITIZEN_A, document: str = "id_card") -> dict:
+    """Return the fields the kiosk's reader adds to a card read: its moment and its signature."""
+    read_at = client.application.extensions["cuncun.engine"].clock().isoformat()
+    return {"read_at": read_at, "signature": cardread.sign(token, document, number, read_at)}
+
+
+def identify(client: FlaskClient, token: str, number: str = CITIZEN_A, name: str = "张三", *, card: bool = True,
+             **extra) -> str:
+    """Open a citizen session at a kiosk through the API, by a card read unless card=False; return its token."""
+    read = card_read(client, token, number, extra.get("document", "id_card")) if card else {}
+    response = client.post("/api/v1/citizen/session", json={"number": number, "name": name, **read, **extra},
                            headers=bearer(token))
     assert response.status_code == 201, response.get_json()
     return response.get_json()["token"]

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from app.kiosk.models import CitizenSession
 from engine.models import AuditEvent, ProcessInstance
+from engine.runtime import CaseContext
 from tests.api.support import CITIZEN_A, CITIZEN_B, bearer, identify, make_api_app, register_kiosk, staff_token
+from tests.factories import end_unemployment_registration, unemployment_registration
 
 REGISTER = {"seeker_phone": "13800138000", "seeker_job_types": ["loading"], "seeker_min_pay": 150,
             "seeker_available_from": "2026-11-23"}
@@ -245,3 +247,29 @@ def test_out_of_range_ids_are_404(client, kiosk, path):
     response = client.get(path, headers=as_kiosk(kiosk))
     assert response.status_code == 404 and response.get_json()["code"] in {"not_found", "case_not_found",
                                                                            "task_not_found"}
+
+
+@pytest.mark.parametrize(("registration", "message"), [
+    (None, "未查到申请人经审核通过的失业登记"),
+    ("reject", "失业登记未经县局审核通过"),
+    ("ended", "失业登记已于2026-11-20终止"),
+    ("approve", None),
+])
+def test_api_start_of_item23_follows_the_county_unemployment_registration(client, store, clock, engine, registration,
+                                                                         message):
+    context = CaseContext(point_code="LG-V01", town_code="LG", item_code="11", applicant_id_number=CITIZEN_A,
+                          applicant_name="张三")
+    if registration:
+        unemployment_registration(engine, "reject" if registration == "reject" else "approve", context)
+    if registration == "ended":
+        end_unemployment_registration(engine, CITIZEN_A)
+    token = staff_token(store, clock(), "clerk1")
+    response = start(client, bearer(token), "23", applicant_id_number=CITIZEN_A, applicant_name="张三",
+                     channel="counter")
+    body = response.get_json()
+    if message is None:
+        assert response.status_code == 201 and body["item_code"] == "23"
+    else:
+        assert response.status_code == 403 and body["code"] == "start_refused" and message in body["message"]
+        with store.session() as s:
+            assert s.scalars(select(ProcessInstance).where(ProcessInstance.item_code == "23")).all() == []

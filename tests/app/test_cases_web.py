@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import InboxTask, ProcessInstance
-from tests.factories import ACCEPT, VERIFY
+from tests.factories import ACCEPT, VERIFY, end_unemployment_registration, unemployment_registration
 from tests.web import logged_in, login, post, token
 
 VALID_ID = "11010519491231002X"
@@ -82,6 +82,40 @@ def test_demo_only_item_refused_at_a_basic_point(clerk, store):
                                                  "csrf_token": token(clerk, "/cases/new/D3")})
     assert "只能在示范网点办理" in response.get_data(as_text=True)
     assert cases(store) == []
+
+
+def start_item23(client):
+    page = client.get("/cases/new/23").get_data(as_text=True)
+    key = re.search(r'name="request_key" value="([^"]+)"', page).group(1)
+    return client.post("/cases/new/23", data={"applicant_id_number": VALID_ID, "applicant_name": "张三",
+                                              "ss_card_number": "", "channel": "proxy", "request_key": key,
+                                              "csrf_token": token(client, "/cases/new/23")})
+
+
+@pytest.mark.parametrize(("registration", "message"), [
+    (None, "未查到申请人经审核通过的失业登记"),
+    ("reject", "失业登记未经县局审核通过"),
+    ("ended", "失业登记已于2026-11-20终止（已办理灵活就业登记）"),
+])
+def test_item23_start_refused_without_an_active_registration_keeps_the_input(clerk, engine, store, registration,
+                                                                            message):
+    if registration:
+        unemployment_registration(engine, "reject" if registration == "reject" else "approve")
+    if registration == "ended":
+        end_unemployment_registration(engine, VALID_ID)
+    response = start_item23(clerk)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page
+    assert f'value="{VALID_ID}"' in page and 'value="张三"' in page and re.search(r'value="proxy"\s+checked', page)
+    assert [c.item_code for c in cases(store)] == (["11"] if registration else [])
+
+
+def test_item23_starts_with_an_approved_active_registration(clerk, engine, store):
+    unemployment_registration(engine)
+    response = start_item23(clerk)
+    claim = cases(store)[-1]
+    assert response.status_code == 302 and claim.item_code == "23"
+    assert response.headers["Location"].startswith("/tasks/")
 
 
 def test_whole_item11_through_the_pages(web, clerk, store, clock):

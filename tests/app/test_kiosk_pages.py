@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.kiosk import services
+from app.kiosk import cardread, services
 from app.kiosk.models import CitizenSession
 from engine.models import InboxTask, ProcessInstance
 from tests.api.support import CITIZEN_A, CITIZEN_B, make_api_app, register_kiosk
@@ -24,7 +24,7 @@ def enrol(web, store, clock, point="LG-V01"):
     kiosk_id, raw = register_kiosk(store, clock(), point=point, name="龙港镇第01村自助机")
     response = client.post("/kiosk/enroll", data={"token": raw, "csrf_token": token(client, "/kiosk/enroll")})
     assert response.status_code == 302
-    client.kiosk_id = kiosk_id
+    client.kiosk_id, client.kiosk_token = kiosk_id, raw
     return client
 
 
@@ -37,8 +37,17 @@ def post(client, path, data, form_page="/kiosk/"):
     return client.post(path, data={**data, "csrf_token": token(client, form_page)})
 
 
-def identify(client, number=CITIZEN_A, **extra):
-    return post(client, "/kiosk/identify", {"number": number, **extra})
+def card_read(client, number=CITIZEN_A, document="id_card", token=None):
+    """Return the fields a card read posts: the reader's moment and its signature with the kiosk's token."""
+    read_at = client.application.extensions["cuncun.engine"].clock().isoformat()
+    return {"document": document, "read_at": read_at,
+            "signature": cardread.sign(token or client.kiosk_token, document, number, read_at)}
+
+
+def identify(client, number=CITIZEN_A, *, card=True, **extra):
+    """Identify at the kiosk by a card read (default) or, with card=False, a typed number."""
+    read = card_read(client, number.strip().upper()) if card else {}
+    return post(client, "/kiosk/identify", {"number": number, **read, **extra})
 
 
 def text(response):

@@ -40,10 +40,10 @@ def kiosk(engine, store, clock) -> Principal:
         return services.authenticate(s, raw, clock())
 
 
-def citizen(store, clock, kiosk, number=CITIZEN_A, name="张三"):
+def citizen(store, clock, kiosk, number=CITIZEN_A, name="张三", card_read=True):
     with store.session(write=True) as s:
         presented = citizens.present(s, number, "id_card", TODAY)
-        raw = citizens.open_session(s, kiosk.kiosk_id, presented, name, clock())
+        raw = citizens.open_session(s, kiosk.kiosk_id, presented, name, clock(), card_read)
         return citizens.current(s, kiosk.kiosk_id, raw, clock(), 60)
 
 

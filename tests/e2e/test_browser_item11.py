@@ -66,6 +66,13 @@ def test_item11_from_counter_to_finished(page, server):
 
     login(page, server, "reviewer1")
     open_task(page, server, "县局审核")
+    panel = page.locator("#casefile")  # the case file: what the clerk entered, shown to the reviewer
+    assert panel.is_visible()
+    text = panel.inner_text()
+    for shown in ("受理登记", "失业日期", "2026-11-01", "合同期满终止", "13800138000",
+                  "本人身份证或社会保障卡：已收到"):
+        assert shown in text, shown
+    assert "contract_expired" not in text
     page.check("input[name=decision][value=approve]")
     page.click("form.form button[type=submit]")
     logout(page)

@@ -7,11 +7,24 @@ import json
 import pytest
 from sqlalchemy import select
 
+from app.cases.starting import StartRefused
 from app.province.models import ProvinceOutbox
 from app.province.results import deliver_result
 from app.social.models import SocialApplication
 from engine.errors import FormInvalid
-from tests.factories import ACCEPT, CONTEXT, do, open_tasks, province_answers, start_item, start_item11, status, told
+from engine.models import ProcessInstance
+from tests.factories import (
+    CONTEXT,
+    do,
+    end_unemployment_registration,
+    open_tasks,
+    province_answers,
+    start_item,
+    start_item11,
+    status,
+    told,
+    unemployment_registration,
+)
 
 SUBSIDY = {"insured_status": "employed", "certificate_kind": "skill_level", "certificate_name": "电工",
            "certificate_number": "S000014050001", "certificate_level": "4", "certificate_issued_on": "2026-09-01",
@@ -53,12 +66,7 @@ def test_22_certificate_date_cannot_be_in_the_future(engine):
 
 
 def finished_unemployment_registration(engine) -> int:
-    case = start_item11(engine)
-    do(engine, case, "item11_accept", ACCEPT)
-    do(engine, case, "check_materials", {"materials_received": ID_CARD})
-    do(engine, case, "item11_review", {"decision": "approve"}, "reviewer1")
-    do(engine, case, "notify_applicant", {"notify_method": "in_person"})
-    return case
+    return unemployment_registration(engine)
 
 
 def claim(engine, **answers) -> int:
@@ -84,15 +92,44 @@ def test_23_claim_after_unemployment_registration_is_approved(engine, store):
     assert status(engine, case) == "completed"
 
 
-def test_23_refused_without_a_finished_unemployment_registration(engine, store):
-    running = start_item11(engine)  # started, not finished: does not count
-    case = claim(engine)
-    assert told(engine, case) == ("您的失业保险金申领申请不符合办理条件，不予受理。"
-                                  "理由：未查到申请人已办结的失业登记，请先办理失业登记（事项11）。")
+def refusal(engine) -> str:
+    with pytest.raises(StartRefused) as err:
+        start_item(engine, "23")
+    return err.value.message
+
+
+def test_23_cannot_start_without_an_unemployment_registration(engine, store):
+    assert refusal(engine) == ("未查到申请人经审核通过的失业登记，请先办理失业登记（事项11），"
+                               "审核通过后再申领失业保险金。")
+    start_item11(engine)  # started, not yet approved: does not count
+    assert refusal(engine).startswith("未查到申请人经审核通过的失业登记")
+    assert applications(store, "unemployment_benefit_claim") == []
+
+
+def test_23_cannot_start_after_a_rejected_unemployment_registration(engine, store):
+    unemployment_registration(engine, "reject")
+    assert refusal(engine) == ("县级记录显示申请人的失业登记未经县局审核通过，不能申领失业保险金；"
+                               "请先重新办理失业登记（事项11）。")
+    with store.session() as s:
+        assert s.scalars(select(ProcessInstance).where(ProcessInstance.item_code == "23")).all() == []
+
+
+def test_23_cannot_start_after_the_registration_ended(engine, store):
+    finished_unemployment_registration(engine)
+    end_unemployment_registration(engine, CONTEXT.applicant_id_number)
+    assert refusal(engine) == ("县级记录显示申请人的失业登记已于2026-11-20终止（已办理灵活就业登记），"
+                               "不能申领失业保险金；如再次失业，请先重新办理失业登记（事项11）。")
+
+
+def test_23_registration_ended_after_the_start_is_refused_at_the_eligibility_check(engine, store):
+    finished_unemployment_registration(engine)
+    case = start_item(engine, "23")
+    end_unemployment_registration(engine, CONTEXT.applicant_id_number)
+    do(engine, case, "item23_accept", CLAIM)
+    assert "理由：县级记录显示申请人的失业登记已于2026-11-20终止" in told(engine, case)
     do(engine, case, "notify_applicant", {"notify_method": "in_person"})
     (row,) = applications(store, "unemployment_benefit_claim")
     assert (row.status, row.reviewer) == ("rejected", None)
-    assert running != case
 
 
 @pytest.mark.parametrize(("answers", "reason"), [

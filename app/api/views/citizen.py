@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g, request
 
 from app.api import presenters
-from app.api.auth import CITIZEN_HEADER, citizen, kiosk
+from app.api.auth import CITIZEN_HEADER, bearer_token, citizen, kiosk
 from app.api.errors import ApiError, invalid
 from app.api.pagination import envelope, offset
 from app.api.routing import load_body, load_query, route
@@ -19,20 +19,26 @@ from app.api.schemas import (
     PageArgs,
 )
 from app.api.views.common import catalog, engine, point, today, visible_case
-from app.kiosk import citizens, flow, queries
+from app.kiosk import cardread, citizens, flow, queries
 from app.kiosk.access import idle_seconds
 from engine.queries import get_case
 
 
 @route("/citizen/session", "POST", summary="识别群众身份（开始群众会话）", tag="自助机", body=CitizenLoginSchema,
        response=CitizenSessionSchema, status=201,
-       description="number：18位身份证号码/社会保障号码，或9位社会保障卡号（读卡器输入亦同）。"
+       description="number：18位身份证号码/社会保障号码，或9位社会保障卡号。读卡器读卡时带 read_at 与 signature："
+                   "查询本人参保、待遇、卡状态等个人记录的事项须刷卡，仅手工输入号码的会话查询个人记录将被拒绝。"
                    "县级数据中没有此人姓名时须同时提供 name。一台自助机同时只服务一位群众：新会话结束旧会话。")
 def open_citizen_session():
     """Identify the citizen at the calling kiosk and return their session token."""
     caller = kiosk()
     body = load_body(CitizenLoginSchema)
     eng = engine()
+    try:
+        card_read = cardread.verify(bearer_token(), body["document"], body["number"], body.get("read_at"),
+                                    body.get("signature"), eng.clock())
+    except cardread.CardReadRefused as exc:
+        raise ApiError(422, "card_read_invalid", str(exc), {"signature": str(exc)}) from None
     with eng.store.session(write=True) as session:
         try:
             presented = citizens.present(session, body["number"], body["document"], today())
@@ -41,8 +47,9 @@ def open_citizen_session():
         name = presented.name or body.get("name", "").strip()
         if not name:
             raise ApiError(422, "name_required", "县级数据中没有您的姓名，请填写姓名。", {"name": "请填写姓名"})
-        token = citizens.open_session(session, caller.kiosk_id, presented, name, eng.clock())
-    who = citizens.Citizen(0, caller.kiosk_id, presented.id_number, name, presented.document, presented.card_number)
+        token = citizens.open_session(session, caller.kiosk_id, presented, name, eng.clock(), card_read)
+    who = citizens.Citizen(0, caller.kiosk_id, presented.id_number, name, presented.document, presented.card_number,
+                           card_read)
     return CitizenSessionSchema().dump({
         "token": token, "name_masked": who.masked_name, "id_number_masked": who.masked_id,
         "document": who.document, "document_label": citizens.DOCUMENTS[who.document],

@@ -77,6 +77,30 @@
     });
   }
 
+  /* DEMO ONLY: simulate the card reader. The server's demo endpoint signs the number as the reader's software
+     does with the kiosk's device token (kept from this page in an HttpOnly cookie); real kiosks read the card. */
+  var demoReader = document.getElementById("demo-reader");
+  if (demoReader && number) {
+    demoReader.addEventListener("click", function () {
+      var form = number.form;
+      var body = new URLSearchParams({number: number.value, document: document.getElementById("document").value,
+                                      csrf_token: form.querySelector("[name=csrf_token]").value});
+      fetch(demoReader.dataset.url, {method: "POST", body: body, credentials: "same-origin"})
+        .then(function (r) { return r.json(); })
+        .then(function (read) {
+          number.value = read.number;
+          document.getElementById("read_at").value = read.read_at;
+          document.getElementById("signature").value = read.signature;
+          form.requestSubmit();
+        });
+    });
+    /* A number typed after a read is a typed number: drop the read's signature. */
+    number.addEventListener("input", function () {
+      document.getElementById("signature").value = "";
+      document.getElementById("read_at").value = "";
+    });
+  }
+
   /* One tap is one submit: a second tap on a slow network must not send the form twice. */
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {

@@ -1,7 +1,7 @@
 """timer claim lease: who holds a due timer and until when
 
 Revision ID: 0008c
-Revises: 0006
+Revises: 0007a
 Create Date: 2026-12-06
 """
 from alembic import op
@@ -10,7 +10,7 @@ import engine.types
 
 
 revision = '0008c'
-down_revision = '0006'
+down_revision = '0007a'
 branch_labels = None
 depends_on = None
 

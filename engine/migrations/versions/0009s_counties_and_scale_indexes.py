@@ -1,7 +1,7 @@
 """counties as an organisation level, county members, indexes for province scale
 
 Revision ID: 0009s
-Revises: 0006
+Revises: 0008c
 Create Date: 2026-12-06
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0009s'
-down_revision = '0006'
+down_revision = '0008c'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """province outbox and callback replay guard
 
 Revision ID: 0010p
-Revises: 0006
+Revises: 0009s
 Create Date: 2026-12-06
 """
 from alembic import op
@@ -10,7 +10,7 @@ import engine.types
 
 
 revision = '0010p'
-down_revision = '0006'
+down_revision = '0009s'
 branch_labels = None
 depends_on = None
 
