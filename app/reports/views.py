@@ -153,9 +153,10 @@ def _progress():
 def progress():
     """Show the progress report: 附件3's tasks and how many points have done them."""
     require(may_view(current_user))
-    return render_template("reports/progress.html", rows=_progress(), headers=PROGRESS_HEADERS,
+    rows, source = _figures(PROGRESS)
+    return render_template("reports/progress.html", rows=rows, headers=PROGRESS_HEADERS, source=source,
                            title=REPORT_KINDS[PROGRESS].label, period=period_label(_period()), towns=_towns(),
-                           town=_town(), show_rate=tables.show_rate)
+                           town=_town(), show_rate=tables.show_rate, period_code=_period())
 
 
 @bp.get("/reports/progress.xlsx")
