@@ -29,7 +29,7 @@ from engine.models import InboxTask, ProcessInstance, ProcessVersion, Timer
 from engine.projection import sync_inbox, sync_timers
 from engine.retry import RetryPolicy, is_unique_violation, retrying
 from engine.script_env import build_helpers
-from engine.services import ServiceRegistry, make_script_engine, service_scope
+from engine.services import ServiceCall, ServiceRegistry, make_script_engine, service_scope
 from engine.specs import parse_files, spec_from_json
 from engine.spiff_clock import spiff_clock
 from engine.state import dump_state, load_state
@@ -320,6 +320,11 @@ class Engine:
                 if result.errors:
                     raise FormInvalid(result.errors)
                 data = result.data
+            # A domain rule may hold the task back (the county submits only after every town confirmed).
+            refusal = self.services.refusal(task.task_spec.bpmn_id,
+                                            ServiceCall(session, row, self.clock(), {**task.data, **data}))
+            if refusal:
+                raise TaskStateError(refusal, f"task {task_id} held back: {refusal}")
             task.set_data(**data)
             task.run()
             verdict = {f.name: data.get(f.name) for f in form.verdict_fields} if form is not None else {}

@@ -31,6 +31,8 @@ class ServiceCall:
 
 
 Operator = Callable[..., Any]  # operator(call: ServiceCall, **params) -> JSON-friendly result
+# guard(call) -> None or a Chinese reason why the user task may not be completed yet (e.g. towns still to confirm)
+Guard = Callable[[ServiceCall], "str | None"]
 
 
 class ServiceRegistry:
@@ -38,12 +40,24 @@ class ServiceRegistry:
 
     def __init__(self) -> None:
         self._operators: dict[str, Operator] = {}
+        self._guards: dict[str, Guard] = {}
 
     def register(self, name: str, operator: Operator) -> None:
         """Add an operator under a name; a name is registered once."""
         if name in self._operators:
             raise ValueError(f"service operator {name!r} is registered twice")
         self._operators[name] = operator
+
+    def register_guard(self, bpmn_id: str, guard: Guard) -> None:
+        """Add a check that must pass before a user task with this BPMN id is completed."""
+        if bpmn_id in self._guards:
+            raise ValueError(f"task guard {bpmn_id!r} is registered twice")
+        self._guards[bpmn_id] = guard
+
+    def refusal(self, bpmn_id: str, call: ServiceCall) -> str | None:
+        """Return why a user task may not be completed now, or None when it may (or has no guard)."""
+        guard = self._guards.get(bpmn_id)
+        return guard(call) if guard else None
 
     def names(self) -> set[str]:
         """Return the registered operator names."""

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from app.auth.policy import is_admin, require, scope_of
+from app.auth.roles import TOWN_STAFF
 from app.org import queries, services
 
 bp = Blueprint("org", __name__)
@@ -25,7 +26,10 @@ def points():
     with _engine().store.session() as session:
         towns = queries.list_towns(session, scope)
         rows = queries.list_points(session, scope, town)
-    return render_template("org/points.html", towns=towns, rows=rows, town=town, can_rename=is_admin(current_user))
+    can_profile = is_admin(current_user) or (getattr(current_user, "role", None) == TOWN_STAFF
+                                             and scope.town_code is not None)
+    return render_template("org/points.html", towns=towns, rows=rows, town=town, can_rename=is_admin(current_user),
+                           can_profile=can_profile)
 
 
 @bp.route("/points/<code>/rename", methods=["GET", "POST"])
@@ -53,3 +57,6 @@ def rename(code: str):
     if point is None:
         abort(404)
     return render_template("org/rename.html", point=point, error=error, name=request.form.get("name", point.name))
+
+
+from app.org import profile_views  # noqa: E402,F401 - the point profile pages join this blueprint

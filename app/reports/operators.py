@@ -32,8 +32,20 @@ def record_submission(call: ServiceCall, *, note: str | None) -> dict:
     return {"submitted": True}
 
 
+def submit_guard(call: ServiceCall) -> str | None:
+    """Hold the county's submission back until every town confirmed."""
+    return services.submit_refusal(call.session, call.data["report_kind"], call.data["report_period"])
+
+
+def confirm_guard(call: ServiceCall) -> str | None:
+    """Refuse a town's confirmation or correction once the county has submitted."""
+    return services.confirm_refusal(call.session, call.data["report_kind"], call.data["report_period"])
+
+
 def register(services_registry: ServiceRegistry) -> None:
-    """Register this package's operators."""
+    """Register this package's operators and the guards of its user tasks."""
+    services_registry.register_guard("report_submit", submit_guard)
+    services_registry.register_guard("report_confirm", confirm_guard)
     for name, operator in (("reports.open", open_report), ("reports.refresh", refresh),
                            ("reports.record_confirmation", record_confirmation),
                            ("reports.record_submission", record_submission)):

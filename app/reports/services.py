@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.vocab import MILESTONES
-from app.reports import tables
+from app.org.models import Town
+from app.reports import snapshots, tables
 from app.reports.models import ReportConfirmation, ReportRun
 from app.reports.settings import ReportSettings
 from app.reports.vocab import FUNDS, POINT_DETAIL, PROGRESS, REPORT_KINDS, SUMMARY_MILESTONES
@@ -93,6 +94,9 @@ def record_confirmation(session: Session, instance: ProcessInstance, now: dateti
     row = _confirmation(session, instance.id)
     row.confirmed_by = audit.last_completer(session, instance.id, default=instance.created_by)
     row.status, row.confirmed_at, row.note = "confirmed", now, note
+    # The town's part is frozen as confirmed: later corrections do not change this month's report.
+    snapshots.take(session, row.kind, row.period, row.town_code, instance_id=instance.id, actor=row.confirmed_by,
+                   now=now)
     audit.record(session, at=now, actor=row.confirmed_by, action="report_confirmed", instance_id=instance.id,
                  kind=row.kind, period=row.period, town_code=row.town_code)
 
@@ -104,5 +108,30 @@ def record_submission(session: Session, instance: ProcessInstance, now: datetime
         raise LookupError(f"report case {instance.id} has no report row")
     row.submitted_by = audit.last_completer(session, instance.id, default=instance.created_by)
     row.submitted_at, row.submit_note = now, note
+    snapshots.take(session, row.kind, row.period, None, instance_id=instance.id, actor=row.submitted_by, now=now)
     audit.record(session, at=now, actor=row.submitted_by, action="report_submitted", instance_id=instance.id,
                  kind=row.kind, period=row.period, label=REPORT_KINDS[row.kind].label)
+
+
+def unconfirmed_towns(session: Session, kind: str, period: str) -> list[str]:
+    """Return the names of the towns that have not confirmed a month's report, in the county's order."""
+    confirmed = select(ReportConfirmation.town_code).where(
+        ReportConfirmation.kind == kind, ReportConfirmation.period == period, ReportConfirmation.status == "confirmed")
+    return list(session.scalars(select(Town.name).where(Town.code.not_in(confirmed)).order_by(Town.ordinal)))
+
+
+def submit_refusal(session: Session, kind: str, period: str) -> str | None:
+    """Return why the county may not submit a month's report yet (towns still to confirm), or None."""
+    waiting = unconfirmed_towns(session, kind, period)
+    if waiting:
+        return (f"{period_label(period)}{REPORT_KINDS[kind].label}还有{len(waiting)}个乡镇未确认本乡镇数据："
+                f"{'、'.join(waiting)}。请待各乡镇全部确认后再报送。")
+    return None
+
+
+def confirm_refusal(session: Session, kind: str, period: str) -> str | None:
+    """Return why a town may no longer confirm or correct a month's figures (the county has submitted), or None."""
+    run = session.scalar(select(ReportRun).where(ReportRun.kind == kind, ReportRun.period == period))
+    if run is not None and run.submitted_at is not None:
+        return f"{period_label(period)}{REPORT_KINDS[kind].label}已由县级报送，乡镇数据不能再更改。"
+    return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from fractions import Fraction
 
 from sqlalchemy import func, select
@@ -17,8 +18,10 @@ from sqlalchemy.orm import Session
 from app.accounts.models import PointMilestone
 from app.accounts.vocab import MILESTONES
 from app.org.models import Point, Town
+from app.org.profile_services import profiles_of
 from app.reports.models import SubsidyEntry
 from app.reports.vocab import OPERATING_MILESTONE, PLAN
+from engine.clock import CHINA
 
 REPORTED_AREAS = ("village", "community")
 
@@ -42,6 +45,11 @@ def _reported(query, areas=REPORTED_AREAS):
     return query.where(Point.active.is_(True), Point.area.in_(areas))
 
 
+def _reached_by(query, as_of: datetime | None):
+    """Count only milestones reached by `as_of` (a past month's report shows that month, not today)."""
+    return query if as_of is None else query.where(PointMilestone.set_at <= as_of)
+
+
 @dataclass
 class SummaryRow:
     """One town's line of 附件4: its points and, per milestone, how many points reached it."""
@@ -56,17 +64,18 @@ class SummaryRow:
         return rate(self.done.get(milestone, 0), self.points)
 
 
-def town_summary(session: Session, town_code: str | None = None) -> tuple[list[SummaryRow], SummaryRow]:
-    """Return 附件4's rows (one per town, the county's order) and the county total."""
+def town_summary(session: Session, town_code: str | None = None, as_of: datetime | None = None
+                 ) -> tuple[list[SummaryRow], SummaryRow]:
+    """Return 附件4's rows (one per town, the county's order) and the county total, as of a moment when given."""
     rows = {t.code: SummaryRow(t.code, t.name, 0, {m: 0 for m in MILESTONES}) for t in _towns(session, town_code)}
     counts = session.execute(_reported(select(Point.town_code, func.count()).group_by(Point.town_code)))
     for code, count in counts:
         if code in rows:
             rows[code].points = count
-    reached = session.execute(_reported(
+    reached = session.execute(_reached_by(_reported(
         select(Point.town_code, PointMilestone.milestone, func.count())
         .join(PointMilestone, PointMilestone.point_code == Point.code)
-        .group_by(Point.town_code, PointMilestone.milestone)))
+        .group_by(Point.town_code, PointMilestone.milestone)), as_of))
     for code, milestone, count in reached:
         if code in rows and milestone in MILESTONES:
             rows[code].done[milestone] = count
@@ -77,10 +86,11 @@ def town_summary(session: Session, town_code: str | None = None) -> tuple[list[S
 
 @dataclass
 class DetailPoint:
-    """One point's line of 附件5: 1 or 0 per milestone."""
+    """One point's line of 附件5: its profile (columns 6-10) and 1 or 0 per milestone."""
 
     point: Point
     reached: set[str]
+    profile: dict[str, str] = field(default_factory=dict)
 
     def flag(self, milestone: str) -> int:
         """Return 1 when the point reached the milestone, else 0."""
@@ -102,8 +112,8 @@ class DetailTown:
         return self.villages + self.communities
 
 
-def point_detail(session: Session, town_code: str | None = None) -> list[DetailTown]:
-    """Return 附件5's blocks, one per town, with every village and community point's milestones."""
+def point_detail(session: Session, town_code: str | None = None, as_of: datetime | None = None) -> list[DetailTown]:
+    """Return 附件5's blocks, one per town, with every village and community point's profile and milestones."""
     points = defaultdict(list)
     query = _reported(select(Point)).order_by(Point.town_code, Point.area.desc(), Point.code)
     if town_code:
@@ -113,14 +123,16 @@ def point_detail(session: Session, town_code: str | None = None) -> list[DetailT
     codes = [p.code for ps in points.values() for p in ps]
     reached = defaultdict(set)
     for chunk in range(0, len(codes), 500):  # bounded IN lists, whatever the county grows to
-        for code, milestone in session.execute(select(PointMilestone.point_code, PointMilestone.milestone)
-                                               .where(PointMilestone.point_code.in_(codes[chunk:chunk + 500]))):
+        for code, milestone in session.execute(_reached_by(
+                select(PointMilestone.point_code, PointMilestone.milestone)
+                .where(PointMilestone.point_code.in_(codes[chunk:chunk + 500])), as_of)):
             reached[code].add(milestone)
+    profiles = profiles_of(session, codes)
     blocks = []
     for town in _towns(session, town_code):
         mine = points.get(town.code, [])
         blocks.append(DetailTown(town, sum(p.area == "village" for p in mine), sum(p.area == "community" for p in mine),
-                                 [DetailPoint(p, reached[p.code]) for p in mine]))
+                                 [DetailPoint(p, reached[p.code], profiles.get(p.code, {})) for p in mine]))
     return blocks
 
 
@@ -142,9 +154,9 @@ class ProgressRow:
         return rate(self.done, self.points)
 
 
-def progress(session: Session, town_code: str | None = None) -> list[ProgressRow]:
+def progress(session: Session, town_code: str | None = None, as_of: datetime | None = None) -> list[ProgressRow]:
     """Return the progress report: each milestone's 附件3 task, team and limit, and the points that did it."""
-    rows, total = town_summary(session, town_code)
+    rows, total = town_summary(session, town_code, as_of)
     line = rows[0] if town_code and rows else total
     return [ProgressRow(n, m, *PLAN[m], line.points, line.done.get(m, 0)) for n, m in enumerate(PLAN, start=1)]
 
@@ -168,8 +180,8 @@ class FundsRow:
         return rate(self.arrived_fen, self.due_fen) if self.due_fen else None
 
 
-def funds(session: Session, year: int, per_point_yuan: int, town_code: str | None = None
-          ) -> tuple[list[FundsRow], FundsRow]:
+def funds(session: Session, year: int, per_point_yuan: int, town_code: str | None = None,
+          as_of: datetime | None = None) -> tuple[list[FundsRow], FundsRow]:
     """Return each town's subsidy due (operating points × the yearly amount), allocated and arrived in a year."""
     rows = {t.code: FundsRow(t.code, t.name) for t in _towns(session, town_code)}
     active = select(Point.town_code, func.count()).where(Point.active.is_(True)).group_by(Point.town_code)
@@ -179,13 +191,15 @@ def funds(session: Session, year: int, per_point_yuan: int, town_code: str | Non
     operating = (select(Point.town_code, func.count()).join(PointMilestone, PointMilestone.point_code == Point.code)
                  .where(Point.active.is_(True), PointMilestone.milestone == OPERATING_MILESTONE)
                  .group_by(Point.town_code))
-    for code, count in session.execute(operating):
+    for code, count in session.execute(_reached_by(operating, as_of)):
         if code in rows:
             rows[code].operating = count
             rows[code].due_fen = count * per_point_yuan * 100
     sums = (select(SubsidyEntry.town_code, SubsidyEntry.kind, func.sum(SubsidyEntry.amount_fen),
                    func.count(func.distinct(SubsidyEntry.point_code)))
             .where(SubsidyEntry.year == year).group_by(SubsidyEntry.town_code, SubsidyEntry.kind))
+    if as_of is not None:
+        sums = sums.where(SubsidyEntry.on_date <= as_of.astimezone(CHINA).date())
     for code, kind, amount, distinct_points in session.execute(sums):
         if code in rows:
             if kind == "allocated":

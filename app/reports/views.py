@@ -13,8 +13,9 @@ from flask_login import current_user, login_required
 
 from app.auth.policy import require, scope_of
 from app.downloads import attachment
+from app.org.profiles import PROFILE_FIELDS
 from app.org.queries import list_towns
-from app.reports import queries, tables, xlsx
+from app.reports import queries, snapshots, tables, xlsx
 from app.reports.policy import may_view
 from app.reports.services import period_label, period_of
 from app.reports.settings import ReportSettings
@@ -26,6 +27,7 @@ from app.reports.vocab import (
     DETAIL_TITLE,
     FUNDS,
     FUNDS_HEADERS,
+    POINT_DETAIL,
     PROGRESS,
     PROGRESS_HEADERS,
     REPORT_KINDS,
@@ -33,6 +35,7 @@ from app.reports.vocab import (
     SUMMARY_MILESTONES,
     SUMMARY_NOTE,
     SUMMARY_TITLE,
+    TOWN_SUMMARY,
 )
 from engine.clock import CHINA
 
@@ -86,9 +89,14 @@ def index():
                            all_towns=towns, town=town, now=_engine().clock())
 
 
-def _summary():
+def _figures(kind: str):
+    """Return a month's figures of a report and their source: frozen when confirmed or submitted, else as of then."""
     with _engine().store.session() as session:
-        return tables.town_summary(session, _town())
+        return snapshots.figures(session, kind, _period(), _town(), _engine().clock())
+
+
+def _summary():
+    return _figures(TOWN_SUMMARY)[0]
 
 
 @bp.get("/reports/town-summary")
@@ -96,8 +104,9 @@ def _summary():
 def town_summary():
     """Show 附件4 (调度汇总表) from live data."""
     require(may_view(current_user))
-    rows, total = _summary()
-    return render_template("reports/town_summary.html", rows=rows, total=total, title=SUMMARY_TITLE,
+    (rows, total), source = _figures(TOWN_SUMMARY)
+    return render_template("reports/town_summary.html", rows=rows, total=total, title=SUMMARY_TITLE, source=source,
+                           period_code=_period(),
                            headers=SUMMARY_HEADERS, milestones=SUMMARY_MILESTONES, note=SUMMARY_NOTE,
                            period=period_label(_period()), towns=_towns(), town=_town(), show_rate=tables.show_rate)
 
@@ -112,8 +121,7 @@ def town_summary_xlsx():
 
 
 def _detail():
-    with _engine().store.session() as session:
-        return tables.point_detail(session, _town())
+    return _figures(POINT_DETAIL)[0]
 
 
 @bp.get("/reports/point-detail")
@@ -121,7 +129,9 @@ def _detail():
 def point_detail():
     """Show 附件5 (调度明细表) from live data."""
     require(may_view(current_user))
-    return render_template("reports/point_detail.html", blocks=_detail(), title=DETAIL_TITLE, groups=DETAIL_GROUPS,
+    blocks, source = _figures(POINT_DETAIL)
+    return render_template("reports/point_detail.html", blocks=blocks, title=DETAIL_TITLE, groups=DETAIL_GROUPS,
+                           source=source, period_code=_period(), profile_fields=[n for n, _, _ in PROFILE_FIELDS],
                            headers=DETAIL_HEADERS, milestones=DETAIL_MILESTONES, notes=DETAIL_NOTES,
                            period=period_label(_period()), towns=_towns(), town=_town())
 
@@ -135,8 +145,7 @@ def point_detail_xlsx():
 
 
 def _progress():
-    with _engine().store.session() as session:
-        return tables.progress(session, _town())
+    return _figures(PROGRESS)[0]
 
 
 @bp.get("/reports/progress")
@@ -144,9 +153,10 @@ def _progress():
 def progress():
     """Show the progress report: 附件3's tasks and how many points have done them."""
     require(may_view(current_user))
-    return render_template("reports/progress.html", rows=_progress(), headers=PROGRESS_HEADERS,
+    rows, source = _figures(PROGRESS)
+    return render_template("reports/progress.html", rows=rows, headers=PROGRESS_HEADERS, source=source,
                            title=REPORT_KINDS[PROGRESS].label, period=period_label(_period()), towns=_towns(),
-                           town=_town(), show_rate=tables.show_rate)
+                           town=_town(), show_rate=tables.show_rate, period_code=_period())
 
 
 @bp.get("/reports/progress.xlsx")
@@ -165,6 +175,9 @@ def _year() -> int:
 
 
 def _funds(year: int):
+    period = request.args.get("period", "").strip()
+    if _PERIOD.fullmatch(period) and int(period[:4]) == year:  # a month's report: frozen or as of that month
+        return _figures(FUNDS)[0]
     with _engine().store.session() as session:
         return tables.funds(session, year, ReportSettings.from_env().subsidy_per_point, _town())
 

@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.org.profiles import PROFILE_FIELDS
 from app.reports.tables import DetailTown, FundsRow, ProgressRow, SummaryRow
 from app.reports.vocab import (
     DETAIL_GROUPS,
@@ -99,8 +100,9 @@ def detail_workbook(blocks: Sequence[DetailTown], period: str) -> bytes:
         append(sheet, (block.town.name, block.total, block.villages or None, block.communities or None))
         for line in block.points:
             p = line.point
-            append(sheet, (block.town.name, None, None, None, p.name, None, None, None, None,
-                          f"{p.area_label}（{p.kind_label}）", *(line.flag(m) for m, _ in DETAIL_MILESTONES)))
+            profile = [line.profile.get(name) or None for name, _, _ in PROFILE_FIELDS]  # columns 6-10
+            append(sheet, (block.town.name, None, None, None, p.name, *profile,
+                          *(line.flag(m) for m, _ in DETAIL_MILESTONES)))
     append(sheet, ("备注",))
     for note in DETAIL_NOTES:
         append(sheet, (note,))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.accounts.milestones import set_milestone
 from app.accounts.models import PointMilestone
 from app.org.models import Point
+from app.org.profile_services import save_profile
 from app.reports.subsidy import add_entry
 from app.reports.vocab import (
     DETAIL_HEADERS,
@@ -24,6 +25,7 @@ from app.reports.vocab import (
 )
 from tests.web import login, make_app
 
+PROFILE = ("12.5", "0.32", "龙港镇第02村村民委员会", "龙港镇第02村村委会一楼", "村委会便民服务大厅东侧")
 SEEDED = {  # milestone -> points that reached it
     "agreement_signed": [f"LG-V{n:02d}" for n in range(1, 8)] + ["LG-C01", "ZZ-V01", "ZZ-V02", "LG-D"],
     "staff_trained": ["ZZ-V01", "ZZ-V02", "ZZ-V03", "SL-V12"],
@@ -85,7 +87,10 @@ def test_town_summary_xlsx_matches_the_database(web, store):
     assert sheet["D5"].number_format == "0.0%"
 
 
-def test_point_detail_xlsx_has_the_attachment_header_and_each_points_flags(web, store):
+def test_point_detail_xlsx_has_the_attachment_header_and_each_points_flags(web, store, clock):
+    with store.session(write=True) as s:
+        save_profile(s, "LG-V02", dict(zip(("area_km2", "population_wan", "organisation", "address", "location"),
+                                           PROFILE, strict=True)), actor="townstaff1", at=clock())
     sheet = download(web, "/reports/point-detail.xlsx")
     rows = list(sheet.values)
     assert rows[0][0] == "沁水县就业社保服务基层服务点全覆盖工作任务调度明细表"
@@ -102,7 +107,7 @@ def test_point_detail_xlsx_has_the_attachment_header_and_each_points_flags(web, 
         names = {p.name: p.code for p in s.scalars(select(Point))}
     for row in point_rows:
         code = names[row[4]]
-        assert row[9].endswith("（基础网点）")
+        assert row[5:10] == (PROFILE if code == "LG-V02" else (None,) * 5)  # columns 6-10: the point's profile
         assert list(row[10:16]) == [1 if (code, m) in reached else 0 for m, _ in DETAIL_MILESTONES]
     assert sum(r[10] for r in point_rows) == 10 and sum(r[13] for r in point_rows) == 2
     assert tuple(rows[-3:]) == (("1. 每个乡镇、行政村(社区)填一行。",) + (None,) * 15,

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from app.accounts.milestones import set_milestone
 from app.bootstrap import service_registry
 from app.cases.marks import OVERDUE, TODAY, deadline_mark
-from app.org.seed import seed_organisation
+from app.org.seed import TOWNS, seed_organisation
 from app.reports.dispatch import dispatch_monthly_reports
 from app.reports.models import ReportConfirmation, ReportRun
 from engine.clock import CHINA
-from engine.errors import FormInvalid
+from engine.errors import FormInvalid, TaskStateError
 from engine.forms import FormRegistry
 from engine.models import InboxTask, ProcessInstance
 from engine.runtime import Engine
@@ -154,6 +154,18 @@ def test_a_town_confirms_its_live_figures_after_a_recheck_and_the_county_submits
     county = case_of(store, "report:town_summary:2026-11")
     with pytest.raises(FormInvalid):
         do(engine, county, "report_submit", {}, actor="supervisor1")
+    submit = {"report_submitted": "on", "report_submit_note": "已报综合服务组"}
+    with pytest.raises(TaskStateError) as early:  # eleven towns have not confirmed yet
+        do(engine, county, "report_submit", submit, actor="supervisor1")
+    assert "还有11个乡镇未确认本乡镇数据：郑庄镇、端氏镇" in early.value.message and "龙港镇" not in early.value.message
+    for plan in TOWNS[1:-1]:
+        do(engine, case_of(store, f"report:town_summary:2026-11:{plan.code}"), "report_confirm",
+           {"report_confirm_result": "confirm"}, actor=f"staff-{plan.code}")
+    with pytest.raises(TaskStateError) as last:
+        do(engine, county, "report_submit", submit, actor="supervisor1")
+    assert "还有1个乡镇未确认本乡镇数据：张村乡。" in last.value.message
+    do(engine, case_of(store, "report:town_summary:2026-11:ZAC"), "report_confirm",
+       {"report_confirm_result": "confirm"}, actor="staff-ZAC")
     do(engine, county, "report_submit", {"report_submitted": "on", "report_submit_note": "已报综合服务组"},
        actor="supervisor1")
     with store.session() as s:
