@@ -19,6 +19,7 @@ from engine.errors import DeployError
 from engine.findings import Finding
 from engine.script_check import sandbox_findings
 from engine.timer_check import KINDS, check_timer, deadline_days
+from engine.xml_encoding import utf8_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
@@ -148,8 +149,10 @@ def _parse_files(
     findings: list[str] = []
     trees: dict[str, etree._ElementTree] = {}
     deadlines: dict[str, list[tuple[str, int]]] = {}
+    readable: dict[str, bytes] = {}
     for filename, content in contents.items():
         try:
+            readable[filename] = content = utf8_xml(filename, content)
             tree = _read_xml(filename, content)
             parser.add_bpmn_xml(tree, filename)
         except DeployError as exc:
@@ -196,8 +199,8 @@ def _parse_files(
             process_id=process_id,
             name=spec.description or process_id,
             filename=filename,
-            xml=contents[filename].decode("utf-8"),
-            content_hash=_content_hash(process_id, files_of, contents, deps),
+            xml=readable[filename].decode("utf-8"),
+            content_hash=_content_hash(process_id, files_of, readable, deps),
             spec=spec,
             subprocess_specs=subs,
             limit_days=found[0][1] if found else None,

@@ -14,12 +14,13 @@ from app.workbench.models import PendingUpload
 from engine import audit
 from engine.bpmn_diff import BpmnDiff, diff_bpmn
 from engine.deploy import DeployResult
-from engine.errors import EngineError
+from engine.errors import DeployError, EngineError
 from engine.findings import Finding
 from engine.models import ProcessVersion
 from engine.runtime import Engine
 from engine.settings import Settings
 from engine.specs import BPMN_NS
+from engine.xml_encoding import utf8_xml
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.bpmn$")
@@ -64,6 +65,10 @@ def receive(engine: Engine, settings: Settings, filename: str, content: bytes, a
         raise UploadRefused("文件名只能包含英文字母、数字、下划线、点和短横线，并以 .bpmn 结尾。", f"bad name {name!r}")
     if len(content) > MAX_UPLOAD_BYTES:
         raise UploadRefused(f"文件过大（上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）。", f"{len(content)} bytes")
+    try:
+        content = utf8_xml(name, content)  # a GBK file is kept and compared as UTF-8
+    except DeployError as exc:
+        raise UploadRefused(exc.findings[0].message, "unreadable encoding") from exc
     findings = findings_for(engine, settings, name, content)
     stored = [{"line": f.line, "element": f.element, "message": f.message, "severity": f.severity} for f in findings]
     with engine.store.session(write=True) as session:

@@ -123,3 +123,32 @@ def test_upload_with_a_sandbox_escape_is_refused_in_chinese_and_runs_nothing(web
     assert "被安全沙箱拒绝" in page and "不允许使用以下划线开头的名字 __import__" in page and "确认部署" not in page
     assert FILE in page and "flow_approved" in page
     assert not marker.exists() and versions(store) == 1
+
+
+@pytest.mark.parametrize("encoding", ["GBK", "GB2312", "GB18030"])
+def test_upload_in_a_declared_chinese_encoding_is_read_as_utf8(web, store, processes, encoding):
+    analyst = logged_in(web, "analyst1")
+    text = (processes / FILE).read_text(encoding="utf-8").replace('name="受理登记"', 'name="受理失业登记"')
+    text = text.replace('encoding="UTF-8"', f'encoding="{encoding}"', 1)
+    assert f'encoding="{encoding}"' in text
+    response = upload(analyst, FILE, text.encode("gb18030" if encoding == "GB18030" else "gbk"))
+    page = analyst.get(response.headers["Location"]).get_data(as_text=True)
+    assert "检查通过" in page and "修改 userTask" in page
+    analyst.post(response.headers["Location"] + "/deploy", data={"csrf_token": token(analyst, "/processes/")})
+    assert versions(store) == 2
+    with store.session() as s:
+        xml = s.scalars(select(ProcessVersion.bpmn_xml).where(ProcessVersion.process_id == ITEM11)
+                        .order_by(ProcessVersion.id.desc())).first()
+    assert "受理失业登记" in xml and "UTF-8" in xml.splitlines()[0]  # kept as UTF-8, the Chinese names intact
+
+
+def test_upload_in_an_undeclared_chinese_encoding_is_refused_clearly(web, store, processes):
+    analyst = logged_in(web, "analyst1")
+    text = (processes / FILE).read_text(encoding="utf-8").replace('<?xml version="1.0" encoding="UTF-8"?>', "")
+    response = upload(analyst, FILE, text.encode("gbk"))
+    assert response.status_code < 500
+    body = response.get_data(as_text=True)
+    if response.status_code == 302:
+        body = analyst.get(response.headers["Location"]).get_data(as_text=True)
+    assert "文件编码无法识别" in body and "确认部署" not in body
+    assert versions(store) == 1
