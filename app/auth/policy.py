@@ -70,10 +70,15 @@ def scope_of(user: object) -> Scope:
         town = getattr(user, "town_code", None)
         return Scope(town_code=town) if town else NOWHERE
     if level == "county":
-        from app.org.counties import county_of, county_towns  # the org package reads Scope from here
+        from app.org.counties import county_of, county_towns, is_sole_county  # org reads Scope from here
 
         county = county_of(user)
-        return Scope(county_code=county, towns=county_towns(county)) if county else NOWHERE
+        if county is None:
+            return NOWHERE
+        # With one county there is no boundary to keep, and county-level records (a county reviewer's own account
+        # request) carry no town; with several they stay hidden until they carry a county (fail closed).
+        return Scope(county_code=county) if is_sole_county(county) else Scope(county_code=county,
+                                                                               towns=county_towns(county))
     return NOWHERE
 
 

@@ -74,3 +74,15 @@ def bind_member(session: Session, user_id: int, county_code: str) -> None:
     else:
         member.county_code = county_code
     session.flush()
+
+
+def is_sole_county(county_code: str) -> bool:
+    """Tell whether this is the installation's only county (then county-level records without a town are its own)."""
+    if not has_app_context():
+        return False
+
+    def load() -> bool:
+        with _store().session() as session:
+            return session.scalars(select(County.code).limit(2)).all() == [county_code]
+
+    return _cached("sole", load)

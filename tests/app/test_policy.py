@@ -57,11 +57,11 @@ def test_scope_per_role():
     assert scope_of(CLERK_A) == Scope(point_code="LG-V01", town_code="LG")
     assert scope_of(TOWN_LG) == Scope(town_code="LG")
     for role in ("county_reviewer", "county_backbone", "supervisor", "analyst", "admin"):
-        assert scope_of(user(role)) == Scope(county_code=QINSHUI, towns=QINSHUI_TOWNS)
+        assert scope_of(user(role)) == Scope(county_code=QINSHUI)  # the only county: no boundary to keep
         assert scope_of(user(role)).is_county
     assert scope_kwargs(CLERK_A) == {"point_code": "LG-V01"}
     assert scope_kwargs(TOWN_LG) == {"town_code": "LG"}
-    assert scope_kwargs(REVIEWER) == {"town_codes": sorted(QINSHUI_TOWNS)}
+    assert scope_kwargs(REVIEWER) == {}
 
 
 @pytest.mark.parametrize("who", [
