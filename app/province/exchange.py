@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.employment.tabular import ImportFileError, read_table
 from app.filters import china_time
 from app.province.models import ProvinceOutbox
-from app.province.queries import scoped
+from app.province.queries import in_scope, scoped
 from app.province.results import ResultError, check_result, deliver_result
 from engine.runtime import Engine
 
@@ -30,7 +30,7 @@ def _content(payload: dict) -> str:
     return "；".join(f"{k}：{v}" for k, v in payload.get("fields", {}).items() if v not in (None, ""))
 
 
-def export_batch(session: Session, now: datetime, scope: dict[str, str], actor: str) -> tuple[bytes, int]:
+def export_batch(session: Session, now: datetime, scope: dict, actor: str) -> tuple[bytes, int]:
     """Return an xlsx of the pending applications in scope and mark them as handed over (sent)."""
     rows = list(session.scalars(scoped(select(ProvinceOutbox).where(ProvinceOutbox.status == "pending"), scope)
                                 .order_by(ProvinceOutbox.item_code, ProvinceOutbox.id)))
@@ -92,7 +92,7 @@ def _result_rows(path: Path) -> list[tuple[int, list[str]]]:
     return [(n, row) for n, row in enumerate(rows, start=1) if any(row)]
 
 
-def import_results(engine: Engine, path: Path, actor: str, scope: dict[str, str]) -> ImportReport:
+def import_results(engine: Engine, path: Path, actor: str, scope: dict) -> ImportReport:
     """Check every row first; any bad row refuses the whole file; a good file delivers each result once."""
     report = ImportReport()
     rows = _result_rows(path)
@@ -118,7 +118,7 @@ def import_results(engine: Engine, path: Path, actor: str, scope: dict[str, str]
                 except ResultError as exc:
                     report.errors.append(f"第{number}行：{exc.message}")
                 else:
-                    if not all(row_scope == getattr(row, col) for col, row_scope in scope.items()):
+                    if not in_scope(row, scope):
                         report.errors.append(f"第{number}行：报送编号“{key}”不在您的管辖范围内")
                     elif row.status == "dead":
                         report.errors.append(f"第{number}行：报送编号“{key}”报送失败尚未重试，不能回填结果")
