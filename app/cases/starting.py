@@ -7,6 +7,7 @@ from typing import Any
 
 from app.catalog import Item
 from app.social.eligibility import start_refusal
+from engine.clock import CHINA
 from engine.errors import EngineError
 from engine.runtime import CaseContext, Engine
 
@@ -46,7 +47,8 @@ def start_item_case(
         raise StartRefused(f"“{item.name}”不能通过{mode[0]}办理。",
                            f"item {item.code} has no {mode[1]} channel")
     with engine.store.session() as session:
-        refusal = start_refusal(session, item.code, context.applicant_id_number or "")
+        refusal = start_refusal(session, item.code, context.applicant_id_number or "",
+                                engine.clock().astimezone(CHINA).date())
     if refusal:
         raise StartRefused(refusal, f"item {item.code}: the county's records refuse {context.applicant_id_number}")
     start_data = {"required_materials": list(item.materials), "item_name": item.name, **(data or {})}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session
 from app.employment.common import Person, Stamp
 from app.employment.models import TrainingEvent, TrainingInstitution, TrainingIntention
 from app.employment.vocab import PRIORITY_GROUPS, TOWN_ORDER, TOWNS, TRAINING_TYPES, label, labels
+from engine.clock import CHINA
+from engine.models import ProcessInstance
 
 NOT_REGISTERED = "{name}尚未办理培训意向登记，请先办理培训意向登记。"
 # What each later item needs the intention to have reached.
@@ -17,6 +20,46 @@ NEEDS = {
     "follow_up": (("recommended", "followed_up"), "尚未为{name}推荐培训机构，请先办理培训机构推荐。"),
     "deliver": (("followed_up",), "尚未对{name}的培训意向进行跟踪反馈，请先办理培训意向跟踪反馈。"),
 }
+
+
+# What a later item (17, 18, 19) needs the open intention to have reached before its case may start, and the
+# item to do first otherwise.
+START_NEEDS = {
+    "17": {"registered": None, "recommended": None, "followed_up": None},
+    "18": {"registered": "尚未推荐培训机构，请先办理培训机构推荐（事项17）", "recommended": None, "followed_up": None},
+    "19": {"registered": "尚未推荐培训机构，请先办理培训机构推荐（事项17）和培训意向跟踪反馈（事项18）",
+           "recommended": "尚未跟踪反馈，请先办理培训意向跟踪反馈（事项18）", "followed_up": None},
+}
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(CHINA).date().isoformat()
+
+
+def start_refusal(session: Session, item_code: str, id_number: str) -> str | None:
+    """Say why item 17, 18 or 19 cannot start for this person from the county's training records, or None.
+
+    Training intentions are registered only at the county's own points (item 16), so the county holds every one:
+    no open intention means there is none to recommend, follow up or deliver.
+    """
+    intention = open_intention(session, id_number)
+    if intention is not None:
+        missing = START_NEEDS[item_code].get(intention.status)
+        if missing:
+            return f"县级记录显示申请人的培训意向（{_day(intention.created_at)}登记）{missing}。"
+        return None
+    closed = session.scalar(select(TrainingIntention).where(TrainingIntention.id_number == id_number)
+                            .order_by(TrainingIntention.id.desc()).limit(1))
+    if closed is not None:
+        return (f"县级记录显示申请人的培训意向已于{_day(closed.updated_at)}办结送达；"
+                "如有新的培训意向，请先重新办理培训意向登记（事项16）。")
+    finished = session.scalar(select(ProcessInstance.id).where(
+        ProcessInstance.item_code == "16", ProcessInstance.applicant_id_number == id_number,
+        ProcessInstance.status == "completed").limit(1))
+    if finished is not None:  # a finished item-16 case that left no intention found the person outside the groups
+        return ("县级记录显示申请人办理培训意向登记时不属于六类重点人群，未予登记；"
+                "如情况有变化，请先重新办理培训意向登记（事项16）。")
+    return "县级记录中没有申请人的培训意向登记，请先办理培训意向登记（事项16）。"
 
 
 def open_intention(session: Session, id_number: str) -> TrainingIntention | None:

@@ -4,8 +4,8 @@ Every method returns an `Answer`. A record is a dict: `kind` (a roster kind such
 "resident_pension_contribution", or "application:<kind>", "card_event", "certification",
 "contribution"), `title` (Chinese), `origin` ("roster" or "county"), `source_note` (where it came from,
 in Chinese), `data` (keyed like the roster columns of app.social.roster.KINDS, so rules read every
-connector alike) and `text` (one line for the clerk). A connector to the provincial system must answer in
-the same shape; `use_connector` installs it.
+connector alike), `text` (one line for the clerk) and, on an imported row, `at` (when it was imported).
+A connector to the provincial system must answer in the same shape; `use_connector` installs it.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ CARD_EVENTS = {"activated": "已启用", "temporary_loss": "临时挂失", "form
 # What the card's social-insurance function is after each event.
 CARD_STATES = {"activated": "已启用", "temporary_loss": "临时挂失", "formal_loss": "正式挂失",
                "released": "已解除挂失", "auto_released": "已解除挂失"}
+PROVINCE_REJECTED = "省社保经办系统不予办理"
 SCHEMES = {"basic": "城乡居民基本养老保险", "supplementary": "城乡居民补充养老保险"}
 
 
@@ -89,7 +90,8 @@ def _roster(row: RosterRecord) -> dict[str, Any]:
     data = json.loads(row.fields)
     text = "；".join(f"{labels.get(k, k)}：{v}" for k, v in data.items() if k != "name")
     return {"kind": row.kind, "title": kind.label, "origin": "roster", "data": data, "text": text,
-            "source_note": f"省社保平台导出名册 {row.source_file}，{_day(row.imported_at)}导入"}
+            "source_note": f"省社保平台导出名册 {row.source_file}，{_day(row.imported_at)}导入",
+            "at": row.imported_at.isoformat()}
 
 
 def _county(kind: str, title: str, data: dict[str, Any], text: str, point: str | None) -> dict[str, Any]:
@@ -114,10 +116,19 @@ class CountyConnector:
         return [_roster(r) for kind in kinds for r in roster_records(self.session, kind, id_number)]
 
     def _applications(self, id_number: str, *kinds: str) -> list[dict[str, Any]]:
-        return [_county(f"application:{a.kind}", "县级受理的申请",
-                        {"status": a.status, "item_code": a.item_code, "submitted_on": _day(a.submitted_at),
-                         "status_label": STATUSES[a.status]}, describe(a), a.point_code)
-                for a in queries.applications_of(self.session, id_number, kinds)]
+        """Return the county's applications; one the province refused after the county approved counts as rejected."""
+        rows = queries.applications_of(self.session, id_number, kinds)
+        province = queries.province_results(self.session, [a.instance_id for a in rows])
+        records = []
+        for a in rows:
+            status, text = a.status, describe(a)
+            if province.get(a.instance_id) == "rejected":
+                status, text = "rejected", f"{text}；省社保经办系统不予办理"
+            label = PROVINCE_REJECTED if province.get(a.instance_id) == "rejected" else STATUSES[a.status]
+            records.append(_county(f"application:{a.kind}", "县级受理的申请",
+                                   {"status": status, "item_code": a.item_code, "submitted_on": _day(a.submitted_at),
+                                    "status_label": label}, text, a.point_code))
+        return records
 
     def employee_pension_contributions(self, id_number: str) -> Answer:
         """Return the imported contributions and the county's enrolment applications."""

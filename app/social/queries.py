@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.province.models import ProvinceOutbox
 from app.social.models import ResidentContribution, SocialApplication, SsCardEvent, SsCertification
 from engine.models import ProcessInstance
 
@@ -51,3 +52,14 @@ def completed_cases(session: Session, item_code: str, id_number: str) -> list[Pr
                                       ProcessInstance.status == "completed")
         .order_by(ProcessInstance.completed_at.desc())))
 
+
+
+def province_results(session: Session, instance_ids: Iterable[int]) -> dict[int, str]:
+    """Return the province's result (approved, rejected) of each case that has one, by case id."""
+    ids = list(instance_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(ProvinceOutbox.instance_id, ProvinceOutbox.result_status)
+                           .where(ProvinceOutbox.instance_id.in_(ids), ProvinceOutbox.result_status.is_not(None))
+                           .order_by(ProvinceOutbox.id))
+    return {instance_id: status for instance_id, status in rows}

@@ -51,7 +51,8 @@ def test_answers_from_the_imported_roster(store, tmp_path):
                       "data": {"name": "张三", "year": "2025", "scheme": "基本养老保险", "amount": "500",
                                "arrival": "已到账"},
                       "text": "缴费年度：2025；险种：基本养老保险；缴费金额：500；到账情况：已到账",
-                      "source_note": "省社保平台导出名册 resident.csv，2026-11-20导入"}
+                      "source_note": "省社保平台导出名册 resident.csv，2026-11-20导入",
+                      "at": IMPORTED_AT.isoformat()}
     assert not ask(store, "resident_pension_payments").found  # another kind of export says nothing about payments
 
 
