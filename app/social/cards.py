@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.social.connector import CARD_EVENTS
+from app.social.connector import CARD_EVENTS, get_connector
 from app.social.models import SsCardEvent
 from app.social.queries import latest_card_event
+from app.social.standing import card as card_standing
 from engine.clock import CHINA, china_iso
 from engine.models import ProcessInstance
 
@@ -63,6 +64,11 @@ def report_loss(session: Session, instance: ProcessInstance, now: datetime, acti
     if action not in ACTIONS:
         raise ValueError(f"unknown card action {action!r}")
     refusal = _refusal(action, latest_card_event(session, instance.applicant_id_number))
+    shown = card_standing(get_connector(session).card_status(instance.applicant_id_number))
+    if shown.state == "lost" and (refusal or "").startswith("县级数据中没有"):
+        refusal = None  # an imported card status newer than the county's own events shows the card lost
+    elif shown.state == "lost" and action == "temporary_loss" and refusal is None:
+        refusal = f"县级记录显示该社会保障卡已挂失（{shown.shown_by}），无需重复挂失。"
     if refusal:
         return {"kind": None, "event_id": None, "at": None, "message": refusal}
     event = _record(session, instance, action, now, note=LOSS_REASONS.get(reason or "", reason))

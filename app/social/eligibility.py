@@ -189,10 +189,10 @@ def _employee_pension(facts: Facts, id_number: str, whose: str, action: str) -> 
     shown = standing.pension(facts.connector.employee_pension_payments(id_number), "employee_pension_payment",
                              "employee_pension_suspension")
     if shown.state == "suspended":
-        return (f"县级记录显示{whose}的企业职工基本养老保险待遇已暂停：{shown.shown_by}，{action}；"
+        return (f"县级记录显示{whose}的企业职工基本养老保险待遇已暂停（{shown.shown_by}），{action}；"
                 "如已恢复发放，请携带恢复发放的凭证到县社保中心核实。")
     if shown.state == "ended":
-        return f"县级记录显示{whose}的企业职工基本养老保险待遇已终止：{shown.shown_by}，{action}。"
+        return f"县级记录显示{whose}的企业职工基本养老保险待遇已终止（{shown.shown_by}），{action}。"
     return None
 
 
@@ -208,11 +208,11 @@ def _resident_pension(facts: Facts, id_number: str, whose: str, action: str) -> 
     shown = standing.pension(facts.connector.resident_pension_payments(id_number), "resident_pension_payment",
                              "resident_pension_suspension", "resident_pension_claim")
     if shown.state == "suspended":
-        return f"县级记录显示{whose}的城乡居民养老保险待遇已暂停：{shown.shown_by}，{action}。"
+        return f"县级记录显示{whose}的城乡居民养老保险待遇已暂停（{shown.shown_by}），{action}。"
     if shown.state == "ended":
-        return f"县级记录显示{whose}的城乡居民养老保险待遇已终止：{shown.shown_by}，{action}。"
+        return f"县级记录显示{whose}的城乡居民养老保险待遇已终止（{shown.shown_by}），{action}。"
     if shown.state == "refused":
-        return (f"县级记录显示{whose}没有领取城乡居民养老保险待遇：{shown.shown_by}，{action}；"
+        return (f"县级记录显示{whose}没有领取城乡居民养老保险待遇（{shown.shown_by}），{action}；"
                 "符合条件的，请先办理城乡居民基本养老保险待遇申领（事项34）。")
     return None
 
@@ -271,10 +271,10 @@ def _resident_enrolment(action: str) -> Callable[[Facts], str | None]:
         """
         shown = standing.enrolment(facts.connector.resident_pension_enrolment(facts.id_number))
         if shown.state == "ended":
-            return (f"县级记录显示申请人的城乡居民基本养老保险已终止参保：{shown.shown_by}，不能{action}；"
+            return (f"县级记录显示申请人的城乡居民基本养老保险已终止参保（{shown.shown_by}），不能{action}；"
                     "如需重新参保，请先办理城乡居民基本养老保险登记（事项28）。")
         if shown.state == "refused":
-            return (f"县级记录显示申请人未参加城乡居民基本养老保险：{shown.shown_by}，不能{action}；"
+            return (f"县级记录显示申请人未参加城乡居民基本养老保险（{shown.shown_by}），不能{action}；"
                     "请先办理城乡居民基本养老保险登记（事项28）。")
         return None
     return rule
@@ -287,12 +287,12 @@ def card_activation(facts: Facts) -> str | None:
     """
     shown = standing.card(facts.connector.card_status(facts.id_number))
     if shown.state == "active":
-        return f"县级记录显示申请人的社会保障卡社保功能已启用：{shown.shown_by}，无需重复办理。"
+        return f"县级记录显示申请人的社会保障卡社保功能已启用（{shown.shown_by}），无需重复办理。"
     if shown.state == "lost":
-        return (f"县级记录显示申请人的社会保障卡已挂失：{shown.shown_by}；"
+        return (f"县级记录显示申请人的社会保障卡已挂失（{shown.shown_by}）；"
                 "请先办理解除挂失（事项40），卡已遗失的请补办新卡。")
     if shown.state == "cancelled":
-        return f"县级记录显示申请人的社会保障卡已注销：{shown.shown_by}，不能启用，请到社会保障卡服务网点补换新卡。"
+        return f"县级记录显示申请人的社会保障卡已注销（{shown.shown_by}），不能启用，请到社会保障卡服务网点补换新卡。"
     return None
 
 
@@ -304,10 +304,10 @@ def card_loss(facts: Facts) -> str | None:
     """
     shown = standing.card(facts.connector.card_status(facts.id_number))
     if shown.state == "inactive":
-        return (f"县级记录显示申请人的社会保障卡尚未启用：{shown.shown_by}，不能挂失或解挂；"
+        return (f"县级记录显示申请人的社会保障卡尚未启用（{shown.shown_by}），不能挂失或解挂；"
                 "请先办理社会保障卡启用（事项38），卡已遗失的请到社会保障卡服务网点补办。")
     if shown.state == "cancelled":
-        return (f"县级记录显示申请人的社会保障卡已注销：{shown.shown_by}，不能挂失或解挂，"
+        return (f"县级记录显示申请人的社会保障卡已注销（{shown.shown_by}），不能挂失或解挂，"
                 "请到社会保障卡服务网点补换新卡。")
     return None
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from app.social.connector import CARD_STATES, Answer
+from app.social.connector import Answer
 
 SUSPENDED = ("暂停", "停发", "中止")
 ENDED = ("终止", "注销", "死亡")
@@ -25,7 +25,7 @@ CARD_EVENT_STATES = {"activated": "active", "released": "active", "auto_released
 
 @dataclass(frozen=True)
 class Standing:
-    """A state and the record that shows it."""
+    """A state and the record that shows it (what, when and where from, with no brackets, for a message)."""
 
     state: str
     shown_by: str = ""
@@ -57,11 +57,11 @@ def pension(answer: Answer, payment: str, suspension: str, claim: str | None = N
                  and r["data"].get("status") != "rejected"]
     if suspended and not (paid and _month(paid[-1]["data"]["period"]) > _month(suspended[0]["data"]["submitted_on"])):
         last = suspended[0]
-        return Standing("suspended", f"{last['data']['submitted_on']}已受理暂停待遇申请"
-                                     f"（{last['data']['status_label']}，{last['source_note']}）")
+        return Standing("suspended", f"{last['data']['submitted_on']}受理暂停待遇申请，"
+                                     f"{last['data']['status_label']}，{last['source_note']}")
     if paid:
         last = paid[-1]["data"]
-        where = f"（{paid[-1]['source_note']}）"
+        where = f"，{paid[-1]['source_note']}"
         if _has(last.get("status"), ENDED):
             return Standing("ended", f"{last['period']}发放状态为“{last['status']}”{where}")
         if _has(last.get("status"), SUSPENDED):
@@ -72,8 +72,8 @@ def pension(answer: Answer, payment: str, suspension: str, claim: str | None = N
         return Standing("drawing", "")
     if claims:
         last = claims[0]
-        return Standing("refused", f"{last['data']['submitted_on']}受理的待遇申领结果为“{last['data']['status_label']}”"
-                                   f"（{last['source_note']}）")
+        return Standing("refused", f"{last['data']['submitted_on']}受理的待遇申领结果为"
+                                   f"“{last['data']['status_label']}”，{last['source_note']}")
     return Standing("none")
 
 
@@ -87,11 +87,11 @@ def enrolment(answer: Answer) -> Standing:
         return Standing("enrolled")
     if rows:
         last = rows[-1]
-        return Standing("ended", f"参保状态为“{last['data']['status']}”（{last['source_note']}）")
+        return Standing("ended", f"参保状态为“{last['data']['status']}”，{last['source_note']}")
     if registrations:
         last = registrations[0]
-        return Standing("refused", f"{last['data']['submitted_on']}受理的参保登记结果为“{last['data']['status_label']}”"
-                                   f"（{last['source_note']}）")
+        return Standing("refused", f"{last['data']['submitted_on']}受理的参保登记结果为"
+                                   f"“{last['data']['status_label']}”，{last['source_note']}")
     return Standing("none")
 
 
@@ -108,11 +108,12 @@ def card(answer: Answer) -> Standing:
     for r in answer.records:
         if r["kind"] == "card_event":
             kind = r["data"]["event"]
+            label, _, when = r["text"].partition("：")
             dated.append((r["data"]["at"], CARD_EVENT_STATES.get(kind, "unknown"),
-                          f"{CARD_STATES.get(kind, kind)}（{r['text']}，{r['source_note']}）"))
+                          f"{when}{label}，{r['source_note']}"))
         elif r["kind"] == "card_status":
             status = str(r["data"].get("status", ""))
-            dated.append((r.get("at", ""), _card_roster_state(status), f"卡状态为“{status}”（{r['source_note']}）"))
+            dated.append((r.get("at", ""), _card_roster_state(status), f"卡状态为“{status}”，{r['source_note']}"))
     if not dated:
         return Standing("none")
     _, state, shown_by = max(dated, key=lambda d: d[0])

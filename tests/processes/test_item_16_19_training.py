@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
+from app.cases.starting import StartRefused
 from app.employment.imports import INSTITUTIONS
 from app.employment.models import TrainingEvent, TrainingInstitution, TrainingIntention
 from engine.models import ProcessInstance
@@ -95,13 +97,52 @@ def test_outside_the_six_groups_is_not_registered(engine, store):
     assert intention(store) is None
 
 
+def refused(engine, code) -> str:
+    with pytest.raises(StartRefused) as err:
+        start_item(engine, code)
+    return err.value.message
+
+
 def test_each_step_needs_the_one_before(engine, store):
-    assert "请先办理培训意向登记" in notified(engine, start_item(engine, "17"))
-    assert "请先办理培训意向登记" in notified(engine, start_item(engine, "18"))
+    for code in ("17", "18", "19"):
+        assert refused(engine, code) == "县级记录中没有申请人的培训意向登记，请先办理培训意向登记（事项16）。"
     notified(engine, run(engine, "16", [("item16_register", INTENTION)]))
-    assert "请先办理培训机构推荐" in notified(engine, start_item(engine, "18"))
-    assert "请先办理培训意向跟踪反馈" in notified(engine, start_item(engine, "19"))
+    assert refused(engine, "18") == ("县级记录显示申请人的培训意向（2026-11-23登记）尚未推荐培训机构，"
+                                     "请先办理培训机构推荐（事项17）。")
+    assert "请先办理培训机构推荐（事项17）和培训意向跟踪反馈（事项18）" in refused(engine, "19")
     assert intention(store).status == "registered"
+    with store.session() as s:
+        assert s.scalars(select(ProcessInstance).where(ProcessInstance.item_code.in_(["17", "18", "19"]))).all() == []
+
+
+def test_a_recommended_intention_is_followed_up_before_delivery(engine, store):
+    load(store, INSTITUTIONS, institution("郑庄镇技能培训站", "ZZ", ["welding"]))
+    notified(engine, run(engine, "16", [("item16_register", INTENTION)]))
+    recommended = start_item(engine, "17")
+    (option,) = ready_data(engine, recommended, "item17_pick")["institution_options"]
+    do(engine, recommended, "item17_pick", {"chosen_institution": option["value"]})
+    notified(engine, recommended)
+    assert refused(engine, "19") == ("县级记录显示申请人的培训意向（2026-11-23登记）尚未跟踪反馈，"
+                                     "请先办理培训意向跟踪反馈（事项18）。")
+    assert start_item(engine, "18")  # recommended: the follow-up may start
+
+
+def test_outside_the_groups_or_delivered_is_told_what_to_do(engine, store):
+    notified(engine, run(engine, "16", [("item16_register", {"group_check": "ineligible"})]))
+    assert "不属于六类重点人群，未予登记" in refused(engine, "17")
+    load(store, INSTITUTIONS, institution("郑庄镇技能培训站", "ZZ", ["welding"]))
+    notified(engine, run(engine, "16", [("item16_register", INTENTION)]))
+    recommended = start_item(engine, "17")
+    (option,) = ready_data(engine, recommended, "item17_pick")["institution_options"]
+    do(engine, recommended, "item17_pick", {"chosen_institution": option["value"]})
+    notified(engine, recommended)
+    followed = run(engine, "18", [("item18_followup", FOLLOWUP)])
+    notified(engine, followed)
+    delivered = run(engine, "19", [("item19_deliver", {"attend_date": "2026-12-07", "attend_time": "上午8:30",
+                                                        "attend_place": "龙港镇职教中心"})])
+    notified(engine, delivered)
+    assert refused(engine, "18") == ("县级记录显示申请人的培训意向已于2026-11-23办结送达；"
+                                     "如有新的培训意向，请先重新办理培训意向登记（事项16）。")
 
 
 def test_no_institution_teaches_it(engine, store):

@@ -7,10 +7,11 @@ from uuid import UUID
 import pytest
 from sqlalchemy import select
 
+from app.cases.starting import StartRefused
 from app.social.models import SsCardEvent
 from engine.errors import FormInvalid
 from engine.models import ProcessInstance
-from tests.factories import do, start_item, task_of
+from tests.factories import data_at, do, start_item, task_of
 
 ACCEPT = {"card_number": "a12345678", "card_checked": "on"}
 
@@ -47,16 +48,32 @@ def test_card_must_be_checked(engine):
     assert set(err.value.errors) == {"card_number", "card_checked"}
 
 
-def test_second_activation_changes_nothing(engine, store):
+def refused(engine) -> str:
+    """Return why an activation cannot start."""
+    with pytest.raises(StartRefused) as err:
+        start_item(engine, "38")
+    return err.value.message
+
+
+def test_second_activation_cannot_start(engine, store):
     first, _ = activate(engine)
-    _, message = activate(engine)
-    assert message == "县级记录显示该社会保障卡社保功能已于2026年11月23日 10:00启用，无需重复办理。"
+    assert refused(engine) == ("县级记录显示申请人的社会保障卡社保功能已启用（2026-11-23 10:00已启用，"
+                               "县级办理记录，LG-V01网点），无需重复办理。")
     assert events(store) == [("activated", "A12345678", first)]
 
 
-def test_lost_card_is_not_activated(engine, store):
+def test_lost_card_cannot_start_an_activation(engine, store):
     loss = start_item(engine, "40")
     do(engine, loss, "item40_accept", {"card_action": "formal_loss", "loss_reason": "lost"})
-    _, message = activate(engine)
-    assert message == "该社会保障卡已于2026年11月23日 10:00正式挂失，请先办理解除挂失（事项40）后再启用。"
+    assert refused(engine).startswith("县级记录显示申请人的社会保障卡已挂失：正式挂失（")
+    assert "请先办理解除挂失（事项40）" in refused(engine)
     assert [e[0] for e in events(store)] == ["formal_loss"]
+
+
+def test_activation_step_still_refuses_a_card_activated_meanwhile(engine, store):
+    """A case started before another activation finished must not record a second one."""
+    waiting = start_item(engine, "38")
+    first, _ = activate(engine)
+    do(engine, waiting, "item38_accept", ACCEPT)
+    assert "无需重复办理" in data_at(engine, waiting, "notify_applicant")["notify_message"]
+    assert events(store) == [("activated", "A12345678", first)]
