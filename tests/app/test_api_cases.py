@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.kiosk.models import CitizenSession
+from app.social.roster import import_roster
 from engine.models import AuditEvent, ProcessInstance
 from engine.runtime import CaseContext
 from tests.api.support import CITIZEN_A, CITIZEN_B, bearer, identify, make_api_app, register_kiosk, staff_token
@@ -273,3 +274,21 @@ def test_api_start_of_item23_follows_the_county_unemployment_registration(client
         assert response.status_code == 403 and body["code"] == "start_refused" and message in body["message"]
         with store.session() as s:
             assert s.scalars(select(ProcessInstance).where(ProcessInstance.item_code == "23")).all() == []
+
+
+def test_api_start_follows_the_resident_enrolment_and_card_records(client, store, clock, engine, tmp_path):
+    path = tmp_path / "enrolment.csv"
+    path.write_text(f"身份证号码,姓名,险种,参保状态\n{CITIZEN_A},张三,城乡居民基本养老保险,终止参保\n",
+                    encoding="utf-8")
+    with store.session(write=True) as s:
+        import_roster(s, "resident_pension_enrolment", path, actor="admin")
+    headers = bearer(staff_token(store, clock(), "clerk1"))
+    refused = start(client, headers, "30", applicant_id_number=CITIZEN_A, applicant_name="张三")
+    body = refused.get_json()
+    assert refused.status_code == 403 and body["code"] == "start_refused"
+    assert body["message"].startswith("县级记录显示申请人的城乡居民基本养老保险已终止参保（参保状态为“终止参保”")
+    assert "请先办理城乡居民基本养老保险登记（事项28）" in body["message"]
+    card = start(client, headers, "38", applicant_id_number=CITIZEN_A, applicant_name="张三")
+    assert card.status_code == 201 and card.get_json()["item_code"] == "38"
+    again = start(client, headers, "40", applicant_id_number=CITIZEN_A, applicant_name="张三")
+    assert again.status_code == 201  # no card record: the clerk checks the card itself

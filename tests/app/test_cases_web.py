@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import InboxTask, ProcessInstance
-from tests.factories import ACCEPT, VERIFY, end_unemployment_registration, unemployment_registration
+from tests.factories import ACCEPT, VERIFY, do, end_unemployment_registration, unemployment_registration
 from tests.web import logged_in, login, post, token
 
 VALID_ID = "11010519491231002X"
@@ -116,6 +116,37 @@ def test_item23_starts_with_an_approved_active_registration(clerk, engine, store
     claim = cases(store)[-1]
     assert response.status_code == 302 and claim.item_code == "23"
     assert response.headers["Location"].startswith("/tasks/")
+
+
+def start_item_page(client, code, channel="counter"):
+    page = client.get(f"/cases/new/{code}").get_data(as_text=True)
+    key = re.search(r'name="request_key" value="([^"]+)"', page).group(1)
+    return client.post(f"/cases/new/{code}", data={"applicant_id_number": VALID_ID, "applicant_name": "张三",
+                                                   "ss_card_number": "", "channel": channel, "request_key": key,
+                                                   "csrf_token": token(client, f"/cases/new/{code}")})
+
+
+@pytest.mark.parametrize(("code", "channel", "message"), [
+    ("18", "home_visit", "县级记录中没有申请人的培训意向登记，请先办理培训意向登记（事项16）。"),
+    ("23", "kiosk_assisted", "未查到申请人经审核通过的失业登记"),
+])
+def test_record_refusals_keep_the_start_form(clerk, store, code, channel, message):
+    response = start_item_page(clerk, code, channel)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page
+    assert f'value="{VALID_ID}"' in page and 'value="张三"' in page and re.search(rf'value="{channel}"\s+checked', page)
+    assert cases(store) == []
+
+
+def test_item38_start_page_refuses_an_activated_card_and_starts_otherwise(clerk, engine, store):
+    assert start_item_page(clerk, "38").status_code == 302
+    (first,) = cases(store)
+    do(engine, first.id, "verify_identity", VERIFY)
+    do(engine, first.id, "item38_accept", {"card_number": "a12345678", "card_checked": "on"})
+    response = start_item_page(clerk, "38")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "社会保障卡社保功能已启用（2026-11-23 10:00已启用" in page
+    assert f'value="{VALID_ID}"' in page and [c.id for c in cases(store)] == [first.id]
 
 
 def test_whole_item11_through_the_pages(web, clerk, store, clock):

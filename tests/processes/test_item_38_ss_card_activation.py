@@ -65,7 +65,7 @@ def test_second_activation_cannot_start(engine, store):
 def test_lost_card_cannot_start_an_activation(engine, store):
     loss = start_item(engine, "40")
     do(engine, loss, "item40_accept", {"card_action": "formal_loss", "loss_reason": "lost"})
-    assert refused(engine).startswith("县级记录显示申请人的社会保障卡已挂失：正式挂失（")
+    assert refused(engine).startswith("县级记录显示申请人的社会保障卡已挂失（2026-11-23 10:00正式挂失，")
     assert "请先办理解除挂失（事项40）" in refused(engine)
     assert [e[0] for e in events(store)] == ["formal_loss"]
 
