@@ -30,11 +30,12 @@ class ReportSnapshot(Base):
     """The figures of one report of one month as a town confirmed them or the county submitted them (JSON)."""
 
     __tablename__ = "report_snapshot"
-    __table_args__ = (UniqueConstraint("kind", "period", "town_code"),)
+    __table_args__ = (UniqueConstraint("kind", "period", "county_code", "town_code", name="uq_report_snapshot_county"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     period: Mapped[str] = mapped_column(String(7), index=True)
+    county_code: Mapped[str] = mapped_column(String(10))  # the county of the town, or of the submission
     town_code: Mapped[str] = mapped_column(String(10))  # "" for the county's submission
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     as_of: Mapped[datetime] = mapped_column(UTCDateTime())
