@@ -48,7 +48,8 @@ def request_key(kind: str, period: str, town_code: str | None = None, county_cod
     if town_code:
         return f"report:{kind}:{period}:{town_code}"
     # The home county's case keeps the key every county case had before there were counties, so a month started
-    # before the upgrade is found and not started again; other counties' cases are named by their county.
+    # before the upgrade is found and not started again; other counties' cases are named by their county (a sole
+    # county other than the home one that started a month under the old key is known by its run row instead).
     if county_code is None or county_code == HOME_COUNTY[0]:
         return f"report:{kind}:{period}"
     return f"report:{kind}:{period}:county:{county_code}"
