@@ -15,7 +15,7 @@ from app.reports import milestones, subsidy
 from app.reports.policy import may_edit_milestones, may_enter_subsidy, may_view
 from app.reports.settings import ReportSettings
 from app.reports.tables import yuan
-from app.reports.views import _engine, _today, _town, _towns, _year, bp
+from app.reports.views import _county, _engine, _today, _town, _towns, _year, bp
 from app.reports.vocab import ENTRY_KINDS, MANUAL_MILESTONES, PROCESS_MILESTONES
 
 
@@ -26,7 +26,7 @@ def milestone_page():
     require(may_view(current_user))
     town = _town()
     with _engine().store.session() as session:
-        rows = milestones.matrix(session, town)
+        rows = milestones.matrix(session, town, _county())
     return render_template("reports/milestones.html", rows=rows, milestones=MILESTONES, manual=MANUAL_MILESTONES,
                            process_milestones=PROCESS_MILESTONES, sources=milestones.SOURCES, towns=_towns(),
                            town=town, can_edit=bool(town) and may_edit_milestones(current_user, town))
@@ -114,8 +114,8 @@ def subsidies():
             return redirect(url_for("reports.subsidies", year=year, town=town or ""))
     per_point = ReportSettings.from_env().subsidy_per_point
     with engine.store.session() as session:
-        rows = subsidy.ledger(session, year, per_point, town)
-        entries = subsidy.entries(session, year, town)
+        rows = subsidy.ledger(session, year, per_point, town, _county())
+        entries = subsidy.entries(session, year, town, _county())
     county = current_user.role in (ADMIN, SUPERVISOR)
     kinds = ENTRY_KINDS if county else _entry_kinds(town)
     return render_template("reports/subsidies.html", rows=rows, entries=entries, year=year, town=town,

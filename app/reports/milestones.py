@@ -73,13 +73,16 @@ def unset_manual(session: Session, point_code: str, milestone: str, *, actor: st
     session.delete(row)
 
 
-def matrix(session: Session, town_code: str | None) -> list[tuple[Point, Town, dict[str, PointMilestone]]]:
-    """Return every active point (of a town) with the milestones it reached, the county's order."""
+def matrix(session: Session, town_code: str | None, county_code: str | None = None
+           ) -> list[tuple[Point, Town, dict[str, PointMilestone]]]:
+    """Return every active point (of a town, of a county) with the milestones it reached, the county's order."""
     area_order = case((Point.area == "village", 0), (Point.area == "community", 1), else_=2)
     query = (select(Point, Town).join(Town, Town.code == Point.town_code).where(Point.active.is_(True))
              .order_by(Town.ordinal, area_order, Point.code))
     if town_code:
         query = query.where(Point.town_code == town_code)
+    if county_code:
+        query = query.where(Town.county_code == county_code)
     rows = list(session.execute(query))
     reached = milestones_of(session, [p.code for p, _ in rows])
     return [(p, t, reached[p.code]) for p, t in rows]

@@ -15,14 +15,15 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
 class ReportRun(Base):
-    """One report of one month (the county's case); the unique key makes the monthly dispatch happen once."""
+    """One report of one month of one county (the county's case); the unique key makes the dispatch happen once."""
 
     __tablename__ = "report_run"
-    __table_args__ = (UniqueConstraint("kind", "period"),)
+    __table_args__ = (UniqueConstraint("kind", "period", "county_code", name="uq_report_run_county"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     period: Mapped[str] = mapped_column(String(7), index=True)  # "2026-12"
+    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), unique=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())

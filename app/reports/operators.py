@@ -33,13 +33,15 @@ def record_submission(call: ServiceCall, *, note: str | None) -> dict:
 
 
 def submit_guard(call: ServiceCall) -> str | None:
-    """Hold the county's submission back until every town confirmed."""
-    return services.submit_refusal(call.session, call.data["report_kind"], call.data["report_period"])
+    """Hold a county's submission back until every town of that county confirmed."""
+    return services.submit_refusal(call.session, call.data["report_kind"], call.data["report_period"],
+                                   services.case_county(call.session, call.instance, call.data))
 
 
 def confirm_guard(call: ServiceCall) -> str | None:
-    """Refuse a town's confirmation or correction once the county has submitted."""
-    return services.confirm_refusal(call.session, call.data["report_kind"], call.data["report_period"])
+    """Refuse a town's confirmation or correction once its county has submitted."""
+    return services.confirm_refusal(call.session, call.data["report_kind"], call.data["report_period"],
+                                    services.case_county(call.session, call.instance, call.data))
 
 
 def register(services_registry: ServiceRegistry) -> None:

@@ -17,15 +17,18 @@ def may_view(user: object) -> bool:
 
 
 def may_edit_milestones(user: object, town_code: str | None) -> bool:
-    """An admin anywhere, town staff for their own town's points."""
+    """An admin in their county, town staff for their own town's points."""
     role = getattr(user, "role", None) if _active(user) else None
-    return role == ADMIN or (role == TOWN_STAFF and town_code is not None and scope_of(user).town_code == town_code)
+    if role == ADMIN:
+        return town_code is None or scope_of(user).contains(None, town_code)
+    return role == TOWN_STAFF and town_code is not None and scope_of(user).town_code == town_code
 
 
 def may_enter_subsidy(user: object, kind: str, town_code: str | None) -> bool:
-    """The county (admin, supervisor) records allocations and arrivals; town staff record arrivals in their town."""
+    """The county (admin, supervisor) records allocations and arrivals in its towns; town staff arrivals in theirs."""
     role = getattr(user, "role", None) if _active(user) else None
     if role in (ADMIN, SUPERVISOR):
-        return True
+        # No town yet (no point chosen): the ledger itself refuses the entry with a message.
+        return town_code is None or scope_of(user).contains(None, town_code)
     return kind == "arrived" and role == TOWN_STAFF and town_code is not None and \
         scope_of(user).town_code == town_code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select
@@ -59,9 +60,25 @@ def figures_text(session: Session, kind: str, period: str, town_code: str) -> st
 
 
 def open_run(session: Session, instance: ProcessInstance, data: dict, now: datetime) -> None:
-    """Put the county's report of the month on record (in the same transaction that starts its case)."""
-    session.add(ReportRun(kind=data["report_kind"], period=data["report_period"], instance_id=instance.id,
-                          due_at=datetime.fromisoformat(data["report_due"]), started_at=now))
+    """Put a county's report of the month on record (in the same transaction that starts its case)."""
+    session.add(ReportRun(kind=data["report_kind"], period=data["report_period"], county_code=data["report_county"],
+                          instance_id=instance.id, due_at=datetime.fromisoformat(data["report_due"]), started_at=now))
+
+
+def town_county(session: Session, town_code: str) -> str:
+    """Return the county a town belongs to."""
+    town = session.get(Town, town_code)
+    if town is None:
+        raise LookupError(f"no town {town_code}")
+    return town.county_code
+
+
+def case_county(session: Session, instance: ProcessInstance, data: Mapping) -> str:
+    """Return the county a report case works for: its town's, or the county case's own (its run, else its data)."""
+    if instance.town_code is not None:
+        return town_county(session, instance.town_code)
+    county = session.scalar(select(ReportRun.county_code).where(ReportRun.instance_id == instance.id))
+    return county or data["report_county"]
 
 
 def open_confirmation(session: Session, instance: ProcessInstance, data: dict, now: datetime) -> str:
@@ -95,43 +112,46 @@ def record_confirmation(session: Session, instance: ProcessInstance, now: dateti
     row.confirmed_by = audit.last_completer(session, instance.id, default=instance.created_by)
     row.status, row.confirmed_at, row.note = "confirmed", now, note
     # The town's part is frozen as confirmed: later corrections do not change this month's report.
-    snapshots.take(session, row.kind, row.period, row.town_code, instance_id=instance.id, actor=row.confirmed_by,
-                   now=now)
+    snapshots.take(session, row.kind, row.period, town_county(session, row.town_code), row.town_code,
+                   instance_id=instance.id, actor=row.confirmed_by, now=now)
     audit.record(session, at=now, actor=row.confirmed_by, action="report_confirmed", instance_id=instance.id,
                  kind=row.kind, period=row.period, town_code=row.town_code)
 
 
 def record_submission(session: Session, instance: ProcessInstance, now: datetime, note: str) -> None:
-    """Record that the county sent the month's report on."""
+    """Record that a county sent the month's report on (its figures frozen: its own towns only)."""
     row = session.scalar(select(ReportRun).where(ReportRun.instance_id == instance.id))
     if row is None:
         raise LookupError(f"report case {instance.id} has no report row")
     row.submitted_by = audit.last_completer(session, instance.id, default=instance.created_by)
     row.submitted_at, row.submit_note = now, note
-    snapshots.take(session, row.kind, row.period, None, instance_id=instance.id, actor=row.submitted_by, now=now)
+    snapshots.take(session, row.kind, row.period, row.county_code, None, instance_id=instance.id,
+                   actor=row.submitted_by, now=now)
     audit.record(session, at=now, actor=row.submitted_by, action="report_submitted", instance_id=instance.id,
-                 kind=row.kind, period=row.period, label=REPORT_KINDS[row.kind].label)
+                 kind=row.kind, period=row.period, county_code=row.county_code, label=REPORT_KINDS[row.kind].label)
 
 
-def unconfirmed_towns(session: Session, kind: str, period: str) -> list[str]:
-    """Return the names of the towns that have not confirmed a month's report, in the county's order."""
+def unconfirmed_towns(session: Session, kind: str, period: str, county_code: str) -> list[str]:
+    """Return the names of a county's towns that have not confirmed a month's report, in the county's order."""
     confirmed = select(ReportConfirmation.town_code).where(
         ReportConfirmation.kind == kind, ReportConfirmation.period == period, ReportConfirmation.status == "confirmed")
-    return list(session.scalars(select(Town.name).where(Town.code.not_in(confirmed)).order_by(Town.ordinal)))
+    return list(session.scalars(select(Town.name).where(Town.county_code == county_code, Town.code.not_in(confirmed))
+                                .order_by(Town.ordinal)))
 
 
-def submit_refusal(session: Session, kind: str, period: str) -> str | None:
-    """Return why the county may not submit a month's report yet (towns still to confirm), or None."""
-    waiting = unconfirmed_towns(session, kind, period)
+def submit_refusal(session: Session, kind: str, period: str, county_code: str) -> str | None:
+    """Return why a county may not submit a month's report yet (its towns still to confirm), or None."""
+    waiting = unconfirmed_towns(session, kind, period, county_code)
     if waiting:
         return (f"{period_label(period)}{REPORT_KINDS[kind].label}还有{len(waiting)}个乡镇未确认本乡镇数据："
                 f"{'、'.join(waiting)}。请待各乡镇全部确认后再报送。")
     return None
 
 
-def confirm_refusal(session: Session, kind: str, period: str) -> str | None:
-    """Return why a town may no longer confirm or correct a month's figures (the county has submitted), or None."""
-    run = session.scalar(select(ReportRun).where(ReportRun.kind == kind, ReportRun.period == period))
+def confirm_refusal(session: Session, kind: str, period: str, county_code: str) -> str | None:
+    """Return why a town may no longer confirm or correct a month's figures (its county has submitted), or None."""
+    run = session.scalar(select(ReportRun).where(ReportRun.kind == kind, ReportRun.period == period,
+                                                 ReportRun.county_code == county_code))
     if run is not None and run.submitted_at is not None:
         return f"{period_label(period)}{REPORT_KINDS[kind].label}已由县级报送，乡镇数据不能再更改。"
     return None

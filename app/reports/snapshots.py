@@ -30,11 +30,12 @@ class ReportSnapshot(Base):
     """The figures of one report of one month as a town confirmed them or the county submitted them (JSON)."""
 
     __tablename__ = "report_snapshot"
-    __table_args__ = (UniqueConstraint("kind", "period", "town_code"),)
+    __table_args__ = (UniqueConstraint("kind", "period", "county_code", "town_code", name="uq_report_snapshot_county"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     period: Mapped[str] = mapped_column(String(7), index=True)
+    county_code: Mapped[str] = mapped_column(String(10))  # the county of the town, or of the submission
     town_code: Mapped[str] = mapped_column(String(10))  # "" for the county's submission
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     as_of: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -74,15 +75,17 @@ def _detail_load(data: list[dict]) -> list[tables.DetailTown]:
     return blocks
 
 
-def compute(session: Session, kind: str, period: str, town_code: str | None, at: datetime | None) -> Any:
-    """Return a report's figures from the data (as of `at` when given), as the tables module builds them."""
+def compute(session: Session, kind: str, period: str, town_code: str | None, at: datetime | None,
+            county_code: str | None = None) -> Any:
+    """Return a report's figures of a town or a county from the data (as of `at` when given), as tables builds them."""
     if kind == TOWN_SUMMARY:
-        return tables.town_summary(session, town_code, at)
+        return tables.town_summary(session, town_code, at, county_code)
     if kind == POINT_DETAIL:
-        return tables.point_detail(session, town_code, at)
+        return tables.point_detail(session, town_code, at, county_code)
     if kind == PROGRESS:
-        return tables.progress(session, town_code, at)
-    return tables.funds(session, int(period[:4]), ReportSettings.from_env().subsidy_per_point, town_code, at)
+        return tables.progress(session, town_code, at, county_code)
+    return tables.funds(session, int(period[:4]), ReportSettings.from_env().subsidy_per_point, town_code, at,
+                        county_code)
 
 
 def to_json(kind: str, figures: Any) -> str:
@@ -108,38 +111,42 @@ def from_json(kind: str, text: str) -> Any:
     return [row(**r) for r in data["rows"]], row(**data["total"])
 
 
-def take(session: Session, kind: str, period: str, town_code: str | None, *, instance_id: int | None, actor: str,
-         now: datetime) -> ReportSnapshot:
-    """Freeze a report's figures for a town (or the county when town_code is None); replace none already taken."""
+def _snapshot(session: Session, kind: str, period: str, county_code: str, key: str) -> ReportSnapshot | None:
+    return session.scalar(select(ReportSnapshot).where(
+        ReportSnapshot.kind == kind, ReportSnapshot.period == period, ReportSnapshot.county_code == county_code,
+        ReportSnapshot.town_code == key))
+
+
+def take(session: Session, kind: str, period: str, county_code: str, town_code: str | None, *,
+         instance_id: int | None, actor: str, now: datetime) -> ReportSnapshot:
+    """Freeze a report's figures for a town of a county (or the county when town_code is None); never replace one."""
     key = town_code or COUNTY
-    existing = session.scalar(select(ReportSnapshot).where(ReportSnapshot.kind == kind, ReportSnapshot.period == period,
-                                                          ReportSnapshot.town_code == key))
+    existing = _snapshot(session, kind, period, county_code, key)
     if existing is not None:
         return existing  # frozen: a later step never rewrites what was confirmed or sent
     at = as_of(period, now) or now
-    row = ReportSnapshot(kind=kind, period=period, town_code=key, instance_id=instance_id, as_of=at, taken_by=actor,
-                         taken_at=now, figures=to_json(kind, compute(session, kind, period, town_code, at)))
+    figures = compute(session, kind, period, town_code, at, county_code)
+    row = ReportSnapshot(kind=kind, period=period, county_code=county_code, town_code=key, instance_id=instance_id,
+                         as_of=at, taken_by=actor, taken_at=now, figures=to_json(kind, figures))
     session.add(row)
     session.flush()
     return row
 
 
-def figures(session: Session, kind: str, period: str, town_code: str | None, now: datetime) -> tuple[Any, str]:
-    """Return a month's figures and where they come from: the snapshot when frozen, else the data as of the month."""
-    key = town_code or COUNTY
-    snapshot = session.scalar(select(ReportSnapshot).where(
-        ReportSnapshot.kind == kind, ReportSnapshot.period == period, ReportSnapshot.town_code == key))
+def figures(session: Session, kind: str, period: str, county_code: str, town_code: str | None, now: datetime
+            ) -> tuple[Any, str]:
+    """Return a county's (or its town's) figures of a month and their source: the snapshot when frozen, else data."""
+    snapshot = _snapshot(session, kind, period, county_code, town_code or COUNTY)
     if snapshot is None and town_code:
-        # A town's view of a month the county submitted: its part of the county's frozen figures.
-        county = session.scalar(select(ReportSnapshot).where(
-            ReportSnapshot.kind == kind, ReportSnapshot.period == period, ReportSnapshot.town_code == COUNTY))
+        # A town's view of a month its county submitted: its part of the county's frozen figures.
+        county = _snapshot(session, kind, period, county_code, COUNTY)
         if county is not None and kind != PROGRESS:
             return _narrow(kind, from_json(kind, county.figures), town_code), _frozen(county, "报送")
     if snapshot is not None:
         return from_json(kind, snapshot.figures), _frozen(snapshot, "确认" if town_code else "报送")
     at = as_of(period, now)
     source = "按实时数据生成" if at is None else f"按{at:%Y-%m-%d}日终数据生成"
-    return compute(session, kind, period, town_code, at), source
+    return compute(session, kind, period, town_code, at, county_code), source
 
 
 def _frozen(snapshot: ReportSnapshot, verb: str) -> str:

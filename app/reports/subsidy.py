@@ -82,8 +82,9 @@ class LedgerRow:
     arrived_fen: int
 
 
-def ledger(session: Session, year: int, per_point_yuan: int, town_code: str | None = None) -> list[LedgerRow]:
-    """Return every active point's subsidy line for a year, the county's order."""
+def ledger(session: Session, year: int, per_point_yuan: int, town_code: str | None = None,
+           county_code: str | None = None) -> list[LedgerRow]:
+    """Return every active point's subsidy line for a year (of a town, of a county), the county's order."""
     sums = (select(SubsidyEntry.point_code,
                    func.sum(case((SubsidyEntry.kind == "allocated", SubsidyEntry.amount_fen), else_=0)),
                    func.sum(case((SubsidyEntry.kind == "arrived", SubsidyEntry.amount_fen), else_=0)))
@@ -96,13 +97,18 @@ def ledger(session: Session, year: int, per_point_yuan: int, town_code: str | No
              .order_by(Town.ordinal, area_order, Point.code))
     if town_code:
         query = query.where(Point.town_code == town_code)
+    if county_code:
+        query = query.where(Town.county_code == county_code)
     return [LedgerRow(p, t, p.code in operating, per_point_yuan * 100 if p.code in operating else 0,
                       *money.get(p.code, (0, 0))) for p, t in session.execute(query)]
 
 
-def entries(session: Session, year: int, town_code: str | None = None, limit: int = 500) -> list[SubsidyEntry]:
-    """Return a year's ledger entries, the latest first."""
+def entries(session: Session, year: int, town_code: str | None = None, county_code: str | None = None,
+            limit: int = 500) -> list[SubsidyEntry]:
+    """Return a year's ledger entries (of a town, of a county), the latest first."""
     query = select(SubsidyEntry).where(SubsidyEntry.year == year)
     if town_code:
         query = query.where(SubsidyEntry.town_code == town_code)
+    if county_code:
+        query = query.where(SubsidyEntry.town_code.in_(select(Town.code).where(Town.county_code == county_code)))
     return list(session.scalars(query.order_by(SubsidyEntry.id.desc()).limit(limit)))

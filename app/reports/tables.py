@@ -36,8 +36,10 @@ def show_rate(value: Fraction | None) -> str:
     return "—" if value is None else f"{float(value) * 100:.1f}%"
 
 
-def _towns(session: Session, town_code: str | None) -> list[Town]:
+def _towns(session: Session, town_code: str | None, county_code: str | None = None) -> list[Town]:
     query = select(Town).order_by(Town.ordinal)
+    if county_code:
+        query = query.where(Town.county_code == county_code)
     return list(session.scalars(query.where(Town.code == town_code) if town_code else query))
 
 
@@ -64,10 +66,11 @@ class SummaryRow:
         return rate(self.done.get(milestone, 0), self.points)
 
 
-def town_summary(session: Session, town_code: str | None = None, as_of: datetime | None = None
-                 ) -> tuple[list[SummaryRow], SummaryRow]:
-    """Return 附件4's rows (one per town, the county's order) and the county total, as of a moment when given."""
-    rows = {t.code: SummaryRow(t.code, t.name, 0, {m: 0 for m in MILESTONES}) for t in _towns(session, town_code)}
+def town_summary(session: Session, town_code: str | None = None, as_of: datetime | None = None,
+                 county_code: str | None = None) -> tuple[list[SummaryRow], SummaryRow]:
+    """Return 附件4's rows (one per town of the county, its order) and the county total, as of a moment when given."""
+    rows = {t.code: SummaryRow(t.code, t.name, 0, {m: 0 for m in MILESTONES})
+            for t in _towns(session, town_code, county_code)}
     counts = session.execute(_reported(select(Point.town_code, func.count()).group_by(Point.town_code)))
     for code, count in counts:
         if code in rows:
@@ -112,12 +115,15 @@ class DetailTown:
         return self.villages + self.communities
 
 
-def point_detail(session: Session, town_code: str | None = None, as_of: datetime | None = None) -> list[DetailTown]:
-    """Return 附件5's blocks, one per town, with every village and community point's profile and milestones."""
+def point_detail(session: Session, town_code: str | None = None, as_of: datetime | None = None,
+                 county_code: str | None = None) -> list[DetailTown]:
+    """Return 附件5's blocks, one per town (of the county), with every reported point's profile and milestones."""
     points = defaultdict(list)
     query = _reported(select(Point)).order_by(Point.town_code, Point.area.desc(), Point.code)
     if town_code:
         query = query.where(Point.town_code == town_code)
+    if county_code:
+        query = query.where(Point.town_code.in_(select(Town.code).where(Town.county_code == county_code)))
     for point in session.scalars(query):
         points[point.town_code].append(point)
     codes = [p.code for ps in points.values() for p in ps]
@@ -129,7 +135,7 @@ def point_detail(session: Session, town_code: str | None = None, as_of: datetime
             reached[code].add(milestone)
     profiles = profiles_of(session, codes)
     blocks = []
-    for town in _towns(session, town_code):
+    for town in _towns(session, town_code, county_code):
         mine = points.get(town.code, [])
         blocks.append(DetailTown(town, sum(p.area == "village" for p in mine), sum(p.area == "community" for p in mine),
                                  [DetailPoint(p, reached[p.code], profiles.get(p.code, {})) for p in mine]))
@@ -154,9 +160,10 @@ class ProgressRow:
         return rate(self.done, self.points)
 
 
-def progress(session: Session, town_code: str | None = None, as_of: datetime | None = None) -> list[ProgressRow]:
+def progress(session: Session, town_code: str | None = None, as_of: datetime | None = None,
+             county_code: str | None = None) -> list[ProgressRow]:
     """Return the progress report: each milestone's 附件3 task, team and limit, and the points that did it."""
-    rows, total = town_summary(session, town_code, as_of)
+    rows, total = town_summary(session, town_code, as_of, county_code)
     line = rows[0] if town_code and rows else total
     return [ProgressRow(n, m, *PLAN[m], line.points, line.done.get(m, 0)) for n, m in enumerate(PLAN, start=1)]
 
@@ -181,9 +188,9 @@ class FundsRow:
 
 
 def funds(session: Session, year: int, per_point_yuan: int, town_code: str | None = None,
-          as_of: datetime | None = None) -> tuple[list[FundsRow], FundsRow]:
+          as_of: datetime | None = None, county_code: str | None = None) -> tuple[list[FundsRow], FundsRow]:
     """Return each town's subsidy due (operating points × the yearly amount), allocated and arrived in a year."""
-    rows = {t.code: FundsRow(t.code, t.name) for t in _towns(session, town_code)}
+    rows = {t.code: FundsRow(t.code, t.name) for t in _towns(session, town_code, county_code)}
     active = select(Point.town_code, func.count()).where(Point.active.is_(True)).group_by(Point.town_code)
     for code, count in session.execute(active):
         if code in rows:

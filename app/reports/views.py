@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from flask_login import current_user, login_required
 
-from app.auth.policy import require, scope_of
+from app.auth.policy import UNBOUND, require, scope_of
 from app.downloads import attachment
 from app.org.profiles import PROFILE_FIELDS
 from app.org.queries import list_towns
@@ -51,10 +51,38 @@ def _today() -> date:
     return _engine().clock().astimezone(CHINA).date()
 
 
+def _county() -> str:
+    """Return the county whose reports the user sees: a county role's own, town staff's town's (cached per request)."""
+    if "reports_county" not in g:
+        scope = scope_of(current_user)
+        county = scope.county_code
+        if county is None and scope.town_code is not None:
+            with _engine().store.session() as session:
+                county = queries.county_of_town(session, scope.town_code)
+        g.reports_county = county or UNBOUND  # no county: every query below matches nothing
+    return g.reports_county
+
+
+def _county_name() -> str:
+    with _engine().store.session() as session:
+        return queries.county_name(session, _county())
+
+
 def _town() -> str | None:
-    """Return the town the page is narrowed to: the user's own for town staff, else the `town` filter."""
+    """Return the town the page is narrowed to: the user's own for town staff, else the `town` filter.
+
+    A filter naming a town outside the user's county is answered 404, as for a town that does not exist.
+    """
     scope = scope_of(current_user)
-    return scope.town_code or (request.args.get("town", "").strip() or None)
+    if scope.town_code is not None:
+        return scope.town_code
+    town = request.args.get("town", "").strip() or None
+    if town is not None:
+        with _engine().store.session() as session:
+            county = queries.county_of_town(session, town)
+        if county is None or county != _county() or not scope.contains(None, town):
+            abort(404)
+    return town
 
 
 def _period() -> str:
@@ -64,7 +92,7 @@ def _period() -> str:
 
 def _towns() -> dict[str, str]:
     with _engine().store.session() as session:
-        return {t.code: t.name for t in list_towns(session, scope_of(current_user))}
+        return {t.code: t.name for t in list_towns(session, scope_of(current_user)) if t.county_code == _county()}
 
 
 def _xlsx(content: bytes, name: str) -> Response:
@@ -79,9 +107,9 @@ def index():
     require(may_view(current_user))
     period, town = _period(), _town()
     with _engine().store.session() as session:
-        runs = queries.runs(session, period)
-        confirmations = queries.confirmations(session, period, town)
-        periods = queries.periods(session)
+        runs = queries.runs(session, period, _county())
+        confirmations = queries.confirmations(session, period, _county(), town)
+        periods = queries.periods(session, _county())
     towns = _towns()
     shown = {code: name for code, name in towns.items() if not town or code == town}
     return render_template("reports/index.html", period=period, period_label=period_label(period), periods=periods,
@@ -92,7 +120,7 @@ def index():
 def _figures(kind: str):
     """Return a month's figures of a report and their source: frozen when confirmed or submitted, else as of then."""
     with _engine().store.session() as session:
-        return snapshots.figures(session, kind, _period(), _town(), _engine().clock())
+        return snapshots.figures(session, kind, _period(), _county(), _town(), _engine().clock())
 
 
 def _summary():
@@ -105,8 +133,8 @@ def town_summary():
     """Show 附件4 (调度汇总表) from live data."""
     require(may_view(current_user))
     (rows, total), source = _figures(TOWN_SUMMARY)
-    return render_template("reports/town_summary.html", rows=rows, total=total, title=SUMMARY_TITLE, source=source,
-                           period_code=_period(),
+    return render_template("reports/town_summary.html", rows=rows, total=total, source=source,
+                           title=SUMMARY_TITLE.format(county=_county_name()), period_code=_period(),
                            headers=SUMMARY_HEADERS, milestones=SUMMARY_MILESTONES, note=SUMMARY_NOTE,
                            period=period_label(_period()), towns=_towns(), town=_town(), show_rate=tables.show_rate)
 
@@ -117,7 +145,7 @@ def town_summary_xlsx():
     """Download 附件4 as .xlsx."""
     require(may_view(current_user))
     rows, total = _summary()
-    return _xlsx(xlsx.summary_workbook(rows, total, period_label(_period())), "town-summary.xlsx")
+    return _xlsx(xlsx.summary_workbook(rows, total, period_label(_period()), _county_name()), "town-summary.xlsx")
 
 
 def _detail():
@@ -130,7 +158,8 @@ def point_detail():
     """Show 附件5 (调度明细表) from live data."""
     require(may_view(current_user))
     blocks, source = _figures(POINT_DETAIL)
-    return render_template("reports/point_detail.html", blocks=blocks, title=DETAIL_TITLE, groups=DETAIL_GROUPS,
+    return render_template("reports/point_detail.html", blocks=blocks, title=DETAIL_TITLE.format(county=_county_name()),
+                           groups=DETAIL_GROUPS,
                            source=source, period_code=_period(), profile_fields=[n for n, _, _ in PROFILE_FIELDS],
                            headers=DETAIL_HEADERS, milestones=DETAIL_MILESTONES, notes=DETAIL_NOTES,
                            period=period_label(_period()), towns=_towns(), town=_town())
@@ -141,7 +170,7 @@ def point_detail():
 def point_detail_xlsx():
     """Download 附件5 as .xlsx."""
     require(may_view(current_user))
-    return _xlsx(xlsx.detail_workbook(_detail(), period_label(_period())), "point-detail.xlsx")
+    return _xlsx(xlsx.detail_workbook(_detail(), period_label(_period()), _county_name()), "point-detail.xlsx")
 
 
 def _progress():
@@ -165,7 +194,8 @@ def progress_xlsx():
     """Download the progress report as .xlsx."""
     require(may_view(current_user))
     town = _towns().get(_town() or "", "")
-    title = f"沁水县就业社保服务社区村村全覆盖{REPORT_KINDS[PROGRESS].label}" + (f"（{town}）" if town else "")
+    title = f"{_county_name()}就业社保服务社区村村全覆盖{REPORT_KINDS[PROGRESS].label}" + (
+        f"（{town}）" if town else "")
     return _xlsx(xlsx.progress_workbook(_progress(), title, period_label(_period())), "progress.xlsx")
 
 
@@ -179,7 +209,8 @@ def _funds(year: int):
     if _PERIOD.fullmatch(period) and int(period[:4]) == year:  # a month's report: frozen or as of that month
         return _figures(FUNDS)[0]
     with _engine().store.session() as session:
-        return tables.funds(session, year, ReportSettings.from_env().subsidy_per_point, _town())
+        return tables.funds(session, year, ReportSettings.from_env().subsidy_per_point, _town(),
+                            county_code=_county())
 
 
 @bp.get("/reports/funds")
@@ -202,7 +233,7 @@ def funds_xlsx():
     require(may_view(current_user))
     year = _year()
     rows, total = _funds(year)
-    title = f"沁水县{year}年{REPORT_KINDS[FUNDS].label}"
+    title = f"{_county_name()}{year}年{REPORT_KINDS[FUNDS].label}"
     return _xlsx(xlsx.funds_workbook(rows, total, title, period_label(_period())), "funds.xlsx")
 
 

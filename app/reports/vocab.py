@@ -36,7 +36,7 @@ OPERATING_MILESTONE = "accepted_operating"
 # 开展培训完成率 | 工作人员授权 | 完成率 | 自助设备安装到位 | 完成率 | … | 就业补助资金到位: the first two
 # milestones' count and rate cells ran together and the last lost its rate. DOMAIN.md asks for each milestone's
 # count and rate, so every milestone gets the printed "<milestone> | 完成率" pair (the printed words, 签定 included).
-SUMMARY_TITLE = "沁水县就业社保服务基层服务点全覆盖工作任务调度汇总表"
+SUMMARY_TITLE = "{county}就业社保服务基层服务点全覆盖工作任务调度汇总表"  # {county}: the county's name
 SUMMARY_MILESTONES = (("agreement_signed", "签定协议"), ("staff_trained", "开展培训"),
                       ("staff_authorised", "工作人员授权"), ("kiosk_installed", "自助设备安装到位"),
                       ("accepted_operating", "完成验收并正式运行"), ("promotion_done", "开展专题宣传"),
@@ -47,7 +47,7 @@ SUMMARY_NOTE = ("1、第3、5、7、9、11、13、15列按服务点完成数量�
                 "2、本表按月填报，每月18日前汇总报送至县工作专班综合服务组。")
 
 # 附件5 as printed: two header rows (the first with merged group cells) over 16 numbered columns.
-DETAIL_TITLE = "沁水县就业社保服务基层服务点全覆盖工作任务调度明细表"
+DETAIL_TITLE = "{county}就业社保服务基层服务点全覆盖工作任务调度明细表"
 DETAIL_MILESTONES = (("agreement_signed", "签定协议"), ("staff_trained", "工作人员开展培训"),
                      ("kiosk_installed", "自助设备安装到位"), ("accepted_operating", "完成验收并正式运行"),
                      ("promotion_done", "开展专题宣传"), ("subsidy_arrived", "就业补助资金到位"))

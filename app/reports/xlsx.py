@@ -53,12 +53,12 @@ def _widths(sheet: Worksheet, widths: Iterable[int]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
-def summary_workbook(rows: Sequence[SummaryRow], total: SummaryRow, period: str) -> bytes:
+def summary_workbook(rows: Sequence[SummaryRow], total: SummaryRow, period: str, county: str) -> bytes:
     """Return 附件4 (调度汇总表) as .xlsx: one line per town, each milestone's count and rate, the county total."""
     book = Workbook()
     sheet = book.active
     sheet.title = "调度汇总表"
-    _title(sheet, SUMMARY_TITLE, len(SUMMARY_HEADERS), period)
+    _title(sheet, SUMMARY_TITLE.format(county=county), len(SUMMARY_HEADERS), period)
     append(sheet, SUMMARY_HEADERS)
     append(sheet, tuple(range(1, len(SUMMARY_HEADERS) + 1)))
     _bold(sheet, 3)
@@ -74,13 +74,13 @@ def summary_workbook(rows: Sequence[SummaryRow], total: SummaryRow, period: str)
     return workbook_bytes(book)
 
 
-def detail_workbook(blocks: Sequence[DetailTown], period: str) -> bytes:
+def detail_workbook(blocks: Sequence[DetailTown], period: str, county: str) -> bytes:
     """Return 附件5 (调度明细表) as .xlsx: a line per town (counts) and a line per village or community point."""
     book = Workbook()
     sheet = book.active
     sheet.title = "调度明细表"
     width = len(DETAIL_HEADERS)
-    _title(sheet, DETAIL_TITLE, width, period)
+    _title(sheet, DETAIL_TITLE.format(county=county), width, period)
     column = 1
     group_row = [""] * width
     for label, span in DETAIL_GROUPS:

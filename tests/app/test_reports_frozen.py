@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.accounts.milestones import set_milestone
+from app.org.models import HOME_COUNTY
 from app.org.profile_services import save_profile
 from app.org.seed import TOWNS
 from app.reports import services
@@ -18,6 +19,8 @@ from engine.clock import CHINA
 from engine.models import ProcessInstance
 from tests.factories import do
 from tests.web import logged_in
+
+QINSHUI = HOME_COUNTY[0]
 
 
 def case_of(store, key) -> int:
@@ -69,9 +72,9 @@ def test_a_submitted_month_exports_exactly_what_was_sent_after_the_data_changed(
     with store.session() as s:
         kept = {(r.kind, r.town_code) for r in s.scalars(select(ReportSnapshot))}
         assert ("town_summary", "") in kept and ("point_detail", "LG") in kept and len(kept) == 26
-        assert services.confirm_refusal(s, "town_summary", "2026-11") == \
+        assert services.confirm_refusal(s, "town_summary", "2026-11", QINSHUI) == \
             "2026年11月工作任务调度汇总表（附件4）已由县级报送，乡镇数据不能再更改。"
-        assert services.confirm_refusal(s, "funds", "2026-11") is None
+        assert services.confirm_refusal(s, "funds", "2026-11", QINSHUI) is None
 
 
 def test_an_unsubmitted_past_month_shows_that_months_data_not_todays(web, store, clock):
