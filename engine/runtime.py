@@ -217,17 +217,28 @@ class Engine:
 
     def _write(self, locate: Callable[[Session], int],
                change: Callable[[Session, ProcessInstance, BpmnWorkflow], T], expected_version: int | None) -> T:
+        def work(session: Session) -> T:
+            row = self.lock_instance(session, locate(session))
+            if row is None:
+                raise NotFound("没有找到该案件。", "instance not found")
+            if expected_version is not None and row.lock_version != expected_version:
+                raise ConflictError("案件已被他人更新，请刷新后重试。", f"instance {row.id} version moved")
+            return self.apply(session, row, change)
+
+        return self.in_transaction(work, what="case update")
+
+    def in_transaction(self, work: Callable[[Session], T], what: str = "case updates") -> T:
+        """Run `work` in one write transaction, again after a transient error; a racing save is a ConflictError.
+
+        `work` may apply changes to several instances (lock each with lock_instance, then apply): they are
+        saved together or not at all.
+        """
         def attempt() -> T:
             with self.store.session(write=True) as session:
-                row = self.lock_instance(session, locate(session))
-                if row is None:
-                    raise NotFound("没有找到该案件。", "instance not found")
-                if expected_version is not None and row.lock_version != expected_version:
-                    raise ConflictError("案件已被他人更新，请刷新后重试。", f"instance {row.id} version moved")
-                return self.apply(session, row, change)
+                return work(session)
 
         try:
-            return retrying(attempt, self.retry_policy, what="case update")
+            return retrying(attempt, self.retry_policy, what=what)
         except StaleDataError as exc:
             raise ConflictError("案件已被他人更新，请刷新后重试。", str(exc)) from exc
         except IntegrityError as exc:

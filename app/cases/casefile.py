@@ -71,6 +71,47 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Handoff:
+    """One application handed to the provincial system: how its sending stands, when its result is due, the result."""
+
+    key: str
+    waiting: bool  # handed over and no result yet: the case waits for the province
+    handed_at: datetime  # when the case put it in the outbox
+    sent_at: datetime | None  # when the province took it (HTTP) or it was exported in a batch (file exchange)
+    state: str
+    due_at: datetime | None
+    limit: str  # the item's time limit, as the county says it
+    result: str
+    result_note: str
+    result_at: datetime | None
+
+
+RESULT_LABELS = {"approved": "通过", "rejected": "不予通过"}
+
+
+def _sending_state(row: Any) -> str:
+    """Say where the sending stands: queued, retrying, delivered, or a dead letter with its attempts."""
+    error = f"，上次失败：{row.last_error}" if row.last_error else ""
+    if row.status == "pending" and not row.attempts:
+        return "待发送（已排队）"
+    if row.status == "pending":
+        return f"发送中：已尝试 {row.attempts} 次{error}"
+    if row.status == "dead":
+        return f"报送失败（死信）：已尝试 {row.attempts} 次{error}。督导可在“省级报送”页面重新报送"
+    if row.status == "sent":
+        return f"已送达省级经办系统（发送 {row.attempts} 次）"
+    return "已收到办理结果"
+
+
+def handoff(row: Any, due_at: datetime | None, limit: str = "") -> Handoff:
+    """Describe one outbox row (app.province.models.ProvinceOutbox) of a case due at `due_at` (its time limit)."""
+    return Handoff(key=row.idempotency_key, waiting=row.status != "acknowledged", handed_at=row.created_at,
+                   sent_at=row.sent_at, state=_sending_state(row), due_at=due_at, limit=limit,
+                   result=RESULT_LABELS.get(row.result_status or "", ""), result_note=row.result_note or "",
+                   result_at=row.result_at)
+
+
+@dataclass(frozen=True)
 class CaseFile:
     """Everything the case holds so far, ready to show."""
 
@@ -82,6 +123,7 @@ class CaseFile:
     other_missing: str
     decisions: tuple[Decision, ...]
     documents: tuple[Document, ...]
+    handoffs: tuple[Handoff, ...] = ()
 
 
 def _completions(history: Iterable[AuditEvent]) -> list[tuple[AuditEvent, dict[str, Any]]]:
@@ -149,8 +191,8 @@ def _materials(item: Item | None, data: Mapping[str, Any]) -> tuple[Material, ..
 
 
 def build(case: Any, data: Mapping[str, Any], history: Sequence[AuditEvent], forms: Mapping[str, FormDefinition],
-          item: Item | None, documents: Sequence[Document] = (), start_form: FormDefinition | None = None
-          ) -> CaseFile:
+          item: Item | None, documents: Sequence[Document] = (), start_form: FormDefinition | None = None,
+          handoffs: Sequence[Handoff] = ()) -> CaseFile:
     """Build a case's file from its row, its current data, its audit trail, the forms and its start form."""
     completions = _completions(history)
     return CaseFile(
@@ -159,4 +201,4 @@ def build(case: Any, data: Mapping[str, Any], history: Sequence[AuditEvent], for
         steps=(*_start_step(history, start_form, data), *_steps(completions, forms, data)),
         materials=_materials(item, data),
         other_missing=str(data.get("other_missing") or ""), decisions=_decisions(completions, forms, data),
-        documents=tuple(documents))
+        documents=tuple(documents), handoffs=tuple(handoffs))

@@ -15,6 +15,7 @@ from app.cases.start_form import start_form
 from app.cases.starting import start_item_case
 from app.faults.queries import case_attachments
 from app.org.queries import get_point
+from app.province import queries as province_queries
 from app.workbench.diagrams import case_diagram
 from engine.clock import CHINA
 from engine.errors import ConflictError, EngineError, TaskStateError
@@ -144,9 +145,11 @@ def _case_file(row, data: dict, item, history=None) -> casefile.CaseFile:
         documents += [casefile.Document(f"{info.filename}（{-(-info.size // 1024)} KB）", "faults.download",
                                         {"fault_id": fault_id, "attachment_id": info.id})
                       for fault_id, info in case_attachments(session, row.id)]
+        handoffs = [casefile.handoff(sent, row.due_at, item.limit_label if item else "")
+                    for sent in province_queries.for_case(session, row.id)]
     filed_with = start_form(item) if item else engine.forms.get(casefile.START_FORMS.get(row.process_id, ""))
     return casefile.build(row, data, history if history is not None else case_history(engine.store, row.id),
-                          engine.forms, item, documents, filed_with)
+                          engine.forms, item, documents, filed_with, handoffs)
 
 
 def _next_page(instance_id: int) -> str:

@@ -75,3 +75,17 @@ class RateWindow(Base):
     bucket: Mapped[str] = mapped_column(String(20), primary_key=True)
     window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UsedCardRead(Base):
+    """A signed card read that already identified a citizen: presented again, it is a replay and refused.
+
+    Rows older than cardread.READ_MAX_AGE are purged: by then the read is refused as stale anyway.
+    """
+
+    __tablename__ = "kiosk_card_read"
+
+    signature: Mapped[str] = mapped_column(String(64), primary_key=True)  # HMAC over device, card and moment
+    kiosk_id: Mapped[int] = mapped_column(BigId)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime())

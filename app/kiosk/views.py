@@ -113,18 +113,23 @@ def identify():
                                     read["signature"], engine.clock())
     except cardread.CardReadRefused as exc:
         return render_template("kiosk/start.html", error=str(exc)), 422
-    with engine.store.session(write=True) as s:
-        try:
-            presented = citizens.present(s, number, document, _today())
-        except citizens.NotIdentified as exc:
-            return render_template("kiosk/start.html", error=str(exc), number=number), 422
-        name = presented.name or request.form.get("name", "").strip()
-        if not name:
-            status = 422 if "name" in request.form else 200
-            return render_template("kiosk/start.html", need_name=True, number=number, document=document,
-                                   read=read if card_read else None, masked=mask_id_number(presented.id_number),
-                                   error="请填写您的姓名。" if status == 422 else None), status
-        token = citizens.open_session(s, g.kiosk.kiosk_id, presented, name[:40], engine.clock(), card_read)
+    try:
+        with engine.store.session(write=True) as s:
+            try:
+                presented = citizens.present(s, number, document, _today())
+            except citizens.NotIdentified as exc:
+                return render_template("kiosk/start.html", error=str(exc), number=number), 422
+            name = presented.name or request.form.get("name", "").strip()
+            if not name:  # the read comes back with the name, so it is not spent yet
+                status = 422 if "name" in request.form else 200
+                return render_template("kiosk/start.html", need_name=True, number=number, document=document,
+                                       read=read if card_read else None, masked=mask_id_number(presented.id_number),
+                                       error="请填写您的姓名。" if status == 422 else None), status
+            if card_read:
+                cardread.consume(s, g.kiosk.kiosk_id, read["read_at"], read["signature"], engine.clock())
+            token = citizens.open_session(s, g.kiosk.kiosk_id, presented, name[:40], engine.clock(), card_read)
+    except cardread.CardReadRefused as exc:  # a replayed read: raised inside, so nothing above is kept
+        return render_template("kiosk/start.html", error=str(exc)), 422
     session[CITIZEN_KEY] = token
     return redirect(url_for("kiosk.items"))
 

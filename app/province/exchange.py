@@ -17,7 +17,8 @@ from app.employment.tabular import ImportFileError, read_table
 from app.filters import china_time
 from app.province.models import ProvinceOutbox
 from app.province.queries import in_scope, scoped
-from app.province.results import ResultError, check_result, deliver_result
+from app.province.results import ResultError, check_result, deliver_in
+from engine.errors import ConflictError
 from engine.runtime import Engine
 
 EXPORT_HEADERS = ("报送编号", "案件编号", "事项编号", "事项名称", "参保人身份证号", "参保人姓名", "申请人身份证号",
@@ -93,7 +94,11 @@ def _result_rows(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def import_results(engine: Engine, path: Path, actor: str, scope: dict) -> ImportReport:
-    """Check every row first; any bad row refuses the whole file; a good file delivers each result once."""
+    """Check every row first; any bad row refuses the whole file; a good file delivers its results all at once.
+
+    Every result goes to its case in one transaction: when any case cannot take its result (say it no longer
+    waits for one) nothing is delivered, the row is named, and the corrected file can simply be imported again.
+    """
     report = ImportReport()
     rows = _result_rows(path)
     if not rows or [h.strip() for h in rows[0][1][:3]] != list(RESULT_HEADERS):
@@ -123,16 +128,30 @@ def import_results(engine: Engine, path: Path, actor: str, scope: dict) -> Impor
                     elif row.status == "dead":
                         report.errors.append(f"第{number}行：报送编号“{key}”报送失败尚未重试，不能回填结果")
                     else:
-                        wanted.append((key, status, note))
+                        wanted.append((row.instance_id, number, key, status, note))
             seen.setdefault(key, number)
     if not rows[1:]:
         report.errors.append("文件只有表头，没有数据行")
     if report.errors:
         return report
-    for key, status, note in wanted:
-        if deliver_result(engine, key, status, note or None, actor):
-            report.delivered += 1
-        else:
-            report.already += 1
+    try:
+        outcomes = engine.in_transaction(lambda session: _deliver_all(engine, session, wanted, actor),
+                                         what="province results import")
+    except (ResultError, ConflictError) as exc:
+        report.errors.append(exc.message)
+        return report
+    report.delivered, report.already = outcomes.count(True), outcomes.count(False)
     return report
+
+
+def _deliver_all(engine: Engine, session: Session, wanted: list[tuple], actor: str) -> list[bool]:
+    """Deliver every checked row in the caller's transaction; the first failure names its row and undoes all."""
+    outcomes = []
+    # In case order, so two imports that share cases lock them in the same order (no deadlock on PostgreSQL).
+    for _, number, key, status, note in sorted(wanted):
+        try:
+            outcomes.append(deliver_in(engine, session, key, status, note or None, actor))
+        except ResultError as exc:
+            raise ResultError(f"第{number}行：{exc.message}", str(exc)) from exc
+    return outcomes
 

@@ -42,3 +42,9 @@ def counts(session: Session, scope: dict) -> dict[str, int]:
 def row_in_scope(session: Session, outbox_id: int, scope: dict) -> ProvinceOutbox | None:
     """Return one row if it lies in scope."""
     return session.scalars(scoped(select(ProvinceOutbox).where(ProvinceOutbox.id == outbox_id), scope)).first()
+
+
+def for_case(session: Session, instance_id: int) -> list[ProvinceOutbox]:
+    """Return what one case handed to the province, oldest first (the case page's handoff lines)."""
+    return list(session.scalars(select(ProvinceOutbox).where(ProvinceOutbox.instance_id == instance_id)
+                                .order_by(ProvinceOutbox.id)))

@@ -34,19 +34,18 @@ def check_result(session: Session, key: str, status: str) -> ProvinceOutbox:
     return row
 
 
-def deliver_result(engine: Engine, key: str, status: str, note: str | None, actor: str) -> bool:
-    """Hand the province's result to its waiting case; return False when it had already arrived."""
-    with engine.store.session() as session:
-        found = check_result(session, key, status)
-        if found.status == "acknowledged":
-            return False
-        instance_id = found.instance_id
+def deliver_in(engine: Engine, session: Session, key: str, status: str, note: str | None, actor: str) -> bool:
+    """Hand one result to its waiting case inside the caller's transaction; False when it had already arrived."""
+    found = check_result(session, key, status)
+    if found.status == "acknowledged":
+        return False
+    instance = engine.lock_instance(session, found.instance_id)
 
     def change(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> bool:
         query = select(ProvinceOutbox).where(ProvinceOutbox.idempotency_key == key)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
-        row = session.scalars(query).one()
+        row = session.scalars(query.execution_options(populate_existing=True)).one()
         if row.status == "acknowledged":
             return False  # a duplicate delivery raced us and won: nothing to do
         payload = {"status": status, "note": (note or "").strip(), "idempotency_key": key}
@@ -63,4 +62,10 @@ def deliver_result(engine: Engine, key: str, status: str, note: str | None, acto
         engine.run_steps(session, instance, workflow, actor)
         return True
 
-    return engine.mutate(instance_id, change)
+    return engine.apply(session, instance, change)
+
+
+def deliver_result(engine: Engine, key: str, status: str, note: str | None, actor: str) -> bool:
+    """Hand the province's result to its waiting case; return False when it had already arrived."""
+    return engine.in_transaction(lambda session: deliver_in(engine, session, key, status, note, actor),
+                                 what="province result")

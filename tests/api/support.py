@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import itertools
+from datetime import datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -49,8 +50,16 @@ def bearer(token: str, citizen: str | None = None) -> dict[str, str]:
 
 def card_read(client: FlaskClient, token: str, number: str = CITIZEN_A, document: str = "id_card") -> dict:
     """Return the fields the kiosk's reader adds to a card read: its moment and its signature."""
-    read_at = client.application.extensions["cuncun.engine"].clock().isoformat()
+    read_at = read_moment(client.application.extensions["cuncun.engine"].clock())
     return {"read_at": read_at, "signature": cardread.sign(token, document, number, read_at)}
+
+
+_reads = itertools.count()
+
+
+def read_moment(now: datetime) -> str:
+    """Return the moment of a fresh read: each swipe has its own, even while the tests' clock stands still."""
+    return (now - timedelta(microseconds=next(_reads) % 1_000_000)).isoformat()
 
 
 def identify(client: FlaskClient, token: str, number: str = CITIZEN_A, name: str = "张三", *, card: bool = True,

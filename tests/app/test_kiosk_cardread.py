@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.kiosk import cardread
-from app.kiosk.models import CitizenSession
+from app.kiosk.models import CitizenSession, UsedCardRead
 from engine.models import ProcessInstance
-from tests.api.support import CITIZEN_A, bearer, identify, register_kiosk
+from tests.api.support import CITIZEN_A, CITIZEN_B, bearer, identify, register_kiosk
 from tests.app.test_kiosk_pages import (
     card_read,
     enrol,
@@ -88,3 +88,71 @@ def test_api_typed_session_is_refused_personal_queries(web, store, clock):  # no
     forged = client.post("/api/v1/citizen/session", headers=bearer(token),
                          json={"number": CITIZEN_A, "name": "张三", "read_at": clock().isoformat(), "signature": "00"})
     assert forged.status_code == 422 and forged.get_json()["code"] == "card_read_invalid"
+
+
+def reset(kiosk) -> None:
+    assert kiosk.post("/kiosk/reset", data={"reason": "logout"}).status_code in (200, 302)
+
+
+def sessions(store) -> int:
+    with store.session() as s:
+        return len(s.scalars(select(CitizenSession)).all())
+
+
+def test_a_replayed_read_is_refused_and_a_fresh_one_accepted(web, store, clock):  # noqa: F811
+    kiosk = enrol(web, store, clock)
+    read = card_read(kiosk)
+    assert identify_at_kiosk(kiosk, card=False, name="张三", **read).status_code == 302
+    reset(kiosk)
+    clock.advance(seconds=30)  # well within the two minutes a read stays fresh
+    replay = identify_at_kiosk(kiosk, card=False, name="张三", **read)
+    assert replay.status_code == 422 and "该次刷卡信息已经使用过，不能重复使用，请重新刷卡" in text(replay)
+    assert sessions(store) == 1
+    assert identify_at_kiosk(kiosk, name="张三").status_code == 302  # a fresh swipe of the same card
+    assert sessions(store) == 2
+
+
+def test_a_read_sent_back_with_the_missing_name_is_not_a_replay(web, store, clock):  # noqa: F811
+    kiosk = enrol(web, store, clock)
+    read = card_read(kiosk, CITIZEN_B)
+    page = identify_at_kiosk(kiosk, CITIZEN_B, card=False, **read)
+    assert page.status_code == 200 and "请输入您的姓名" in text(page)
+    assert read["signature"] in text(page)  # the page posts the same read again with the name
+    assert identify_at_kiosk(kiosk, CITIZEN_B, card=False, name="李四", **read).status_code == 302
+    reset(kiosk)
+    assert identify_at_kiosk(kiosk, CITIZEN_B, card=False, name="李四", **read).status_code == 422
+
+
+def test_api_replay_is_refused(web, store, clock):  # noqa: F811
+    from tests.api.support import card_read as api_read
+
+    client = web.test_client()
+    _, token = register_kiosk(store, clock())
+    body = {"number": CITIZEN_A, "name": "张三", **api_read(client, token)}
+    assert client.post("/api/v1/citizen/session", json=body, headers=bearer(token)).status_code == 201
+    again = client.post("/api/v1/citizen/session", json=body, headers=bearer(token))
+    assert again.status_code == 422 and again.get_json()["code"] == "card_read_replayed"
+    assert "已经使用过" in again.get_json()["message"]
+    assert sessions(store) == 1
+
+
+def test_used_reads_are_purged_once_older_than_a_read_may_be(store, clock):
+    def use(moment) -> None:
+        at = moment.isoformat()
+        with store.session(write=True) as s:
+            cardread.consume(s, 1, at, cardread.sign("ck", "id_card", CITIZEN_A, at), clock())
+
+    def kept() -> list:
+        with store.session() as s:
+            return sorted(s.scalars(select(UsedCardRead.read_at)).all())
+
+    start = clock()
+    use(start - timedelta(seconds=100))
+    use(start)
+    assert len(kept()) == 2
+    clock.advance(seconds=30)  # the first read is now 130 s old: refused as stale anyway, so its row goes
+    use(clock())
+    assert kept() == [start, clock()]
+    clock.advance(seconds=cardread.READ_MAX_AGE.total_seconds() + 1)
+    use(clock())
+    assert kept() == [clock()]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.kiosk import cardread, services
 from app.kiosk.models import CitizenSession
 from engine.models import InboxTask, ProcessInstance
-from tests.api.support import CITIZEN_A, CITIZEN_B, make_api_app, register_kiosk
+from tests.api.support import CITIZEN_A, CITIZEN_B, make_api_app, read_moment, register_kiosk
 from tests.web import token
 
 
@@ -39,7 +39,7 @@ def post(client, path, data, form_page="/kiosk/"):
 
 def card_read(client, number=CITIZEN_A, document="id_card", token=None):
     """Return the fields a card read posts: the reader's moment and its signature with the kiosk's token."""
-    read_at = client.application.extensions["cuncun.engine"].clock().isoformat()
+    read_at = read_moment(client.application.extensions["cuncun.engine"].clock())
     return {"document": document, "read_at": read_at,
             "signature": cardread.sign(token or client.kiosk_token, document, number, read_at)}
 

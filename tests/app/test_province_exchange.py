@@ -6,8 +6,10 @@ from io import BytesIO
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 
 from app.province.exchange import EXPORT_HEADERS, RESULT_HEADERS, ImportFileError, export_batch, import_results
+from engine.models import AuditEvent, ProcessInstance
 from tests.app.test_province_http import approved_claim, case_status, outbox_rows
 from tests.factories import do, open_tasks, told
 
@@ -91,3 +93,43 @@ def test_a_row_outside_the_importers_scope_is_refused(engine, store, tmp_path):
 def test_wrong_headers_are_refused(engine, tmp_path):
     with pytest.raises(ImportFileError, match="表头应为"):
         import_results(engine, results_file(tmp_path, [("a", "通过", "")], headers=("编号", "结果", "说明")), "b", {})
+
+
+def move_past_the_wait(engine, case: int) -> None:
+    """Make a case stop waiting for the province outside the handoff, as a case changed by other means would."""
+    from SpiffWorkflow.bpmn import BpmnEvent
+    from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+
+    def change(session, instance, workflow):
+        event = BpmnEvent(MessageEventDefinition("province_result"), {"status": "approved", "note": "人工处理"})
+        assert workflow.event_manager.catch(event, internal=False)
+        engine.run_steps(session, instance, workflow, "test")
+
+    engine.mutate(case, change)
+
+
+def test_a_failure_on_one_row_delivers_nothing_and_the_corrected_file_imports(engine, store, tmp_path):
+    first, second, third = (approved_claim(engine) for _ in range(3))
+    exported(engine)
+    keys = {r.instance_id: r.idempotency_key for r in outbox_rows(store)}
+    move_past_the_wait(engine, second)  # row 3 passes every check but its case can no longer take it
+    rows = [(keys[first], "通过", ""), (keys[second], "通过", ""), (keys[third], "不通过", "缴费不满一年")]
+    report = import_results(engine, results_file(tmp_path, rows), "backbone1", {})
+    assert (report.delivered, report.already) == (0, 0)
+    with store.session() as s:
+        case_no = s.get(ProcessInstance, second).case_no
+    assert report.errors == [f"第3行：案件 {case_no} 当前不在等待省级结果，无法接收。"]
+    # The first row's case was handled before the failure, and is untouched: one transaction for the file.
+    assert {r.status for r in outbox_rows(store)} == {"sent"}
+    assert open_tasks(engine, first) == open_tasks(engine, third) == []
+    with store.session() as s:
+        assert s.scalars(select(AuditEvent).where(AuditEvent.action == "province_result")).all() == []
+
+    fixed = results_file(tmp_path, [rows[0], rows[2]], name="fixed.xlsx")  # the backbone drops the row
+    report = import_results(engine, fixed, "backbone1", {})
+    assert (report.errors, report.delivered, report.already) == ([], 2, 0)
+    assert "省社保经办系统已办理通过" in told(engine, first) and "缴费不满一年" in told(engine, third)
+    again = import_results(engine, fixed, "backbone1", {})
+    assert (again.errors, again.delivered, again.already) == ([], 0, 2)
+    with store.session() as s:
+        assert len(s.scalars(select(AuditEvent).where(AuditEvent.action == "province_result")).all()) == 2

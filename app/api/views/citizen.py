@@ -39,15 +39,20 @@ def open_citizen_session():
                                     body.get("signature"), eng.clock())
     except cardread.CardReadRefused as exc:
         raise ApiError(422, "card_read_invalid", str(exc), {"signature": str(exc)}) from None
-    with eng.store.session(write=True) as session:
-        try:
-            presented = citizens.present(session, body["number"], body["document"], today())
-        except citizens.NotIdentified as exc:
-            raise invalid({"number": str(exc)}, str(exc)) from None
-        name = presented.name or body.get("name", "").strip()
-        if not name:
-            raise ApiError(422, "name_required", "县级数据中没有您的姓名，请填写姓名。", {"name": "请填写姓名"})
-        token = citizens.open_session(session, caller.kiosk_id, presented, name, eng.clock(), card_read)
+    try:
+        with eng.store.session(write=True) as session:
+            try:
+                presented = citizens.present(session, body["number"], body["document"], today())
+            except citizens.NotIdentified as exc:
+                raise invalid({"number": str(exc)}, str(exc)) from None
+            name = presented.name or body.get("name", "").strip()
+            if not name:  # the kiosk sends the same read again with the name: it is not spent yet
+                raise ApiError(422, "name_required", "县级数据中没有您的姓名，请填写姓名。", {"name": "请填写姓名"})
+            if card_read:
+                cardread.consume(session, caller.kiosk_id, body["read_at"], body["signature"], eng.clock())
+            token = citizens.open_session(session, caller.kiosk_id, presented, name, eng.clock(), card_read)
+    except cardread.CardReadRefused as exc:  # a replayed read: raised inside, so nothing above is kept
+        raise ApiError(422, "card_read_replayed", str(exc), {"signature": str(exc)}) from None
     who = citizens.Citizen(0, caller.kiosk_id, presented.id_number, name, presented.document, presented.card_number,
                            card_read)
     return CitizenSessionSchema().dump({
