@@ -1,7 +1,7 @@
 """kiosk card reads already used, so a captured read cannot be replayed within its two minutes
 
 Revision ID: 0013b
-Revises: 0012r
+Revises: 0013a
 Create Date: 2026-12-06
 """
 from alembic import op
@@ -11,7 +11,7 @@ import engine.types
 
 
 revision = '0013b'
-down_revision = '0012r'
+down_revision = '0013a'
 branch_labels = None
 depends_on = None
 
