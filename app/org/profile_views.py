@@ -33,8 +33,8 @@ def profile(code: str):
     engine = _engine()
     with engine.store.session() as session:
         point = queries.get_point(session, code)
-        if point is None:
-            abort(404)
+        if point is None or (is_admin(current_user) and not scope_of(current_user).contains(code, point.town_code)):
+            abort(404)  # an admin of another county is told no more than that the point does not exist
         require(allowed and (town is None or point.town_code == town))
         values = profile_services.profiles_of(session, [code]).get(code, {})
     error = None
