@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from io import BytesIO
 
 import pytest
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from app.auth.models import User
@@ -160,6 +162,25 @@ def test_one_countys_admin_cannot_touch_the_other_countys_points(web, store):
     with store.session() as s:
         assert (s.get(Point, "FC-V01").name, s.get(Point, "FC-V01").active) == ("凤城村", True)
         assert s.get(Point, "LG-V01").active
+
+
+def test_profile_template_and_import_stay_in_the_admins_county(web, store):
+    admin = logged_in(web, "admin1")
+    rows = list(load_workbook(BytesIO(admin.get("/points/profiles.xlsx").data)).active.values)
+    codes = {r[0] for r in rows[1:]}
+    assert "LG-V01" in codes and "FC-V01" not in codes
+    book = Workbook()
+    book.active.append(rows[0])
+    book.active.append(("FC-V01", "凤城镇", "凤城镇第01村", "3.5", None, None, None, None))
+    buffer = BytesIO()
+    book.save(buffer)
+    response = admin.post("/points/profiles/import", data={
+        "file": (BytesIO(buffer.getvalue()), "p.xlsx"), "csrf_token": token(admin, "/points/profiles/import")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422 and "网点 FC-V01 不存在或不在您的管辖范围内" in response.get_data(as_text=True)
+    other = logged_in(web, "yc_admin")
+    assert {r[0] for r in list(load_workbook(BytesIO(other.get("/points/profiles.xlsx").data)).active.values)[1:]} == {
+        "FC-V01"}
 
 
 def test_admin_binds_county_level_accounts_to_its_own_county(web, store):
