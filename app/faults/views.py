@@ -18,7 +18,7 @@ from app.faults import queries, services, vocab
 from app.faults.export import ledger_workbook
 from app.faults.settings import FaultSettings
 from app.faults.uploads import ALLOWED_LABEL, UploadRefused, check_uploads
-from app.org.queries import list_points, list_towns
+from app.org.queries import list_points, list_towns, names_of, resolve_point
 from engine.clock import CHINA
 from engine.forms import form_fields_for_render, validate
 from engine.queries import open_tasks
@@ -43,11 +43,11 @@ def _may_file() -> bool:
     return current_user.role in vocab.REPORTER_ROLES
 
 
-def _places() -> tuple[dict[str, str], dict[str, str]]:
+def _places(point_codes: set[str | None]) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the scope's towns and the names of the given points (never every point: a province has 30k)."""
     scope = scope_of(current_user)
     with _engine().store.session() as session:
-        return ({t.code: t.name for t in list_towns(session, scope)},
-                {p.code: p.name for p, _ in list_points(session, scope)})
+        return {t.code: t.name for t in list_towns(session, scope)}, names_of(session, point_codes)
 
 
 # -- filing --------------------------------------------------------------------------------------------
@@ -134,9 +134,12 @@ def _date_arg(name: str) -> date | None:
 
 def _filters() -> queries.LedgerFilters:
     args = request.args
-    return queries.LedgerFilters(
-        **{k: args.get(k, "").strip() for k in ("category", "line", "town", "point", "state", "level", "q")},
-        date_from=_date_arg("from"), date_to=_date_arg("to"), overdue=args.get("overdue") == "1")
+    values = {k: args.get(k, "").strip() for k in ("category", "line", "town", "point", "state", "level", "q")}
+    if values["point"]:  # typed without the suggestions: a code in any case, or a point's exact name
+        with _engine().store.session() as session:
+            values["point"] = resolve_point(session, scope_of(current_user), values["point"])
+    return queries.LedgerFilters(**values, date_from=_date_arg("from"), date_to=_date_arg("to"),
+                                 overdue=args.get("overdue") == "1")
 
 
 def _ledger_data(filters: queries.LedgerFilters):
@@ -163,7 +166,7 @@ def ledger():
     """List the problems in my scope (问题台账 / 责任清单) with filters and counts by category, line, town."""
     filters = _filters()
     rows, counts = _ledger_data(filters)
-    towns, points = _places()
+    towns, points = _places({r.fault.point_code for r in rows} | {filters.point})
     return render_template("faults/ledger.html", rows=rows, counts=counts, filters=filters, towns=towns,
                            points=points, vocab=vocab, catalog=_catalog(), period=_period(filters),
                            may_file=_may_file(), now=_engine().clock())
@@ -175,7 +178,7 @@ def export():
     """Download the filtered ledger and its counts as .xlsx."""
     filters = _filters()
     rows, counts = _ledger_data(filters)
-    towns, points = _places()
+    towns, points = _places({r.fault.point_code for r in rows})
     content = ledger_workbook(rows, counts, _catalog(), towns, points, _period(filters))
     return attachment(content, "fault-ledger.xlsx")
 
@@ -200,7 +203,7 @@ def detail(fault_id: int):
         due = queries.level_due(engine.calendar.current(), fault)
     tasks = [(t, can_work(current_user, t.candidate_role, t.point_code, t.town_code))
              for t, _ in open_tasks(engine.store, instance_id=fault.instance_id)]
-    towns, points = _places()
+    towns, points = _places({fault.point_code})
     return render_template("faults/detail.html", fault=fault, entries=entries, files=files, tasks=tasks,
                            level_due=due, now=engine.clock(), vocab=vocab, item=_catalog().get(fault.item_code or ""),
                            towns=towns, points=points)

@@ -8,10 +8,8 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from app.accounts.models import PointMilestone
 from app.auth.policy import Scope
 from app.inspection.models import Inspection, InspectionRound
-from app.inspection.services import MILESTONE
 from app.org.models import Point, Town
 
 
@@ -50,14 +48,3 @@ def rounds_of(session: Session, instance_id: int) -> list[InspectionRound]:
 def round_lines(row: InspectionRound) -> list[dict[str, Any]]:
     """Return a round's lines as scored."""
     return json.loads(row.lines)
-
-
-def schedulable_points(session: Session) -> list[tuple[Point, Town]]:
-    """Return the active points with no inspection under way that are not yet in formal operation."""
-    busy = select(Inspection.point_code).where(Inspection.status != "passed")
-    accepted = select(PointMilestone.point_code).where(PointMilestone.milestone == MILESTONE)
-    area_order = case((Point.area == "village", 0), (Point.area == "community", 1), else_=2)
-    return [tuple(row) for row in session.execute(
-        select(Point, Town).join(Town, Town.code == Point.town_code)
-        .where(Point.active.is_(True), Point.code.not_in(busy), Point.code.not_in(accepted))
-        .order_by(Town.ordinal, area_order, Point.code))]

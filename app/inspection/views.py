@@ -15,7 +15,7 @@ from app.inspection.formgen import stale_forms
 from app.inspection.models import STATUSES
 from app.inspection.settings import InspectionSettings
 from app.inspection.sheets import SheetError, check_sheet, pass_mark, show_mark
-from app.org.queries import list_towns
+from app.org.queries import list_towns, names_of, point_town, resolve_point
 from engine.clock import CHINA
 from engine.errors import EngineError
 from engine.queries import open_tasks
@@ -45,7 +45,7 @@ def _render_index(error: str | None = None, status: int = 200):
     with _engine().store.session() as session:
         rows = queries.list_inspections(session, scope, town=town, status=state)
         towns = {t.code: t.name for t in list_towns(session, scope)}
-        points = queries.schedulable_points(session) if _may_schedule() else []
+        points = names_of(session, {request.form.get("point", "")})
         inspectors = services.inspectors(session) if _may_schedule() else []
     return render_template("inspection/index.html", rows=rows, towns=towns, town=town, state=state,
                            statuses=STATUSES, points=points, inspectors=inspectors, error=error,
@@ -71,8 +71,15 @@ def schedule():
         on = date.fromisoformat(form.get("inspection_on", "").strip())
     except ValueError:
         return _render_index("请填写验收日期。", 422)
+    scope = scope_of(current_user)
+    with _engine().store.session() as session:  # typed without the suggestions: a code, or a point's exact name
+        point_code = resolve_point(session, scope, form.get("point", ""))
+        town_code = point_town(session, point_code)
+        in_scope = town_code is not None and scope.contains(point_code, town_code)
+    if not in_scope:
+        return _render_index(f"网点 {point_code or '（未填写）'} 不存在或不在您的管辖范围内。", 422)
     try:
-        case = services.schedule_inspection(_engine(), point_code=form.get("point", ""),
+        case = services.schedule_inspection(_engine(), point_code=point_code,
                                             inspector=form.get("inspector", ""), on=on,
                                             actor=current_user.username, request_key=form.get("request_key") or None)
     except EngineError as exc:

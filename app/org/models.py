@@ -63,6 +63,12 @@ class Point(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     renamed_by: Mapped[str | None] = mapped_column(String(80))
     renamed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the point was added and closed: reports of a past month count only the points that existed then.
+    # NULL created_at = existed before records began (the plan's points, every row older than migration 0013c).
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(80))
 
     @property
     def kind_label(self) -> str:

@@ -59,9 +59,11 @@ def profiles_of(session: Session, codes: Iterable[str]) -> dict[str, dict[str, s
     return found
 
 
-def _point_in(session: Session, code: str, town_code: str | None) -> Point:
+def _point_in(session: Session, code: str, town_code: str | None, county_code: str | None = None) -> Point:
     point = session.get(Point, code)
-    if point is None or (town_code is not None and point.town_code != town_code):
+    town = session.get(Town, point.town_code) if point is not None and county_code is not None else None
+    if (point is None or (town_code is not None and point.town_code != town_code)
+            or (county_code is not None and (town is None or town.county_code != county_code))):
         raise OrgError(f"网点 {code} 不存在或不在您的管辖范围内。")
     return point
 
@@ -85,19 +87,21 @@ def _apply(session: Session, point: Point, values: Mapping[str, str | None], act
 
 
 def save_profile(session: Session, code: str, form: Mapping[str, Any], *, actor: str, at: datetime,
-                 town_code: str | None = None) -> bool:
+                 town_code: str | None = None, county_code: str | None = None) -> bool:
     """Save a point's profile from a form (of `town_code`'s points, when given); return whether anything changed."""
-    point = _point_in(session, code, town_code)
+    point = _point_in(session, code, town_code, county_code)
     values = {name: clean(name, form.get(name)) for name, _, _ in PROFILE_FIELDS}
     return _apply(session, point, values, actor, at, "form")
 
 
-def template_workbook(session: Session, town_code: str | None) -> bytes:
+def template_workbook(session: Session, town_code: str | None, county_code: str | None = None) -> bytes:
     """Return the import template: one line per active point of the town (or county) with its current profile."""
     query = (select(Point, Town).join(Town, Town.code == Point.town_code).where(Point.active.is_(True))
              .order_by(Town.ordinal, Point.code))
     if town_code:
         query = query.where(Point.town_code == town_code)
+    if county_code:
+        query = query.where(Town.county_code == county_code)
     rows = list(session.execute(query))
     profiles = profiles_of(session, [p.code for p, _ in rows])
     book = Workbook()
@@ -135,7 +139,7 @@ def _read(content: bytes) -> list[tuple[int, tuple]]:
 
 
 def import_workbook(session: Session, content: bytes, *, actor: str, at: datetime,
-                    town_code: str | None = None) -> tuple[int, int]:
+                    town_code: str | None = None, county_code: str | None = None) -> tuple[int, int]:
     """Apply a profile file (names and columns 6-10) all or nothing; return (profiles changed, points renamed).
 
     Raises ImportRefused listing every bad row; the caller's transaction then rolls back, so nothing changes.
@@ -154,7 +158,7 @@ def import_workbook(session: Session, content: bytes, *, actor: str, at: datetim
             continue
         seen.add(code)
         try:
-            point = _point_in(session, code, town_code)
+            point = _point_in(session, code, town_code, county_code)
             values = {name: clean(name, cells[3 + i]) for i, (name, _, _) in enumerate(PROFILE_FIELDS)}
             name = " ".join(str(cells[2] or "").split())
             if name and name != point.name:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.auth.policy import is_admin, require, scope_of
+from app.auth.policy import UNBOUND, is_admin, require, scope_of
 from app.auth.roles import TOWN_STAFF
 from app.downloads import attachment
 from app.org import profile_services, queries
@@ -14,6 +14,11 @@ from app.org.services import OrgError
 from app.org.views import _engine, bp
 
 MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _admin_county() -> str | None:
+    """Return the county an admin's profile changes are confined to (None for town staff, bound by their town)."""
+    return (scope_of(current_user).county_code or UNBOUND) if is_admin(current_user) else None  # fail closed
 
 
 def _editable_town() -> tuple[bool, str | None]:
@@ -33,8 +38,8 @@ def profile(code: str):
     engine = _engine()
     with engine.store.session() as session:
         point = queries.get_point(session, code)
-        if point is None:
-            abort(404)
+        if point is None or (is_admin(current_user) and not scope_of(current_user).contains(code, point.town_code)):
+            abort(404)  # an admin of another county is told no more than that the point does not exist
         require(allowed and (town is None or point.town_code == town))
         values = profile_services.profiles_of(session, [code]).get(code, {})
     error = None
@@ -42,7 +47,8 @@ def profile(code: str):
         try:
             with engine.store.session(write=True) as session:
                 changed = profile_services.save_profile(session, code, request.form, actor=current_user.username,
-                                                        at=engine.clock(), town_code=town)
+                                                        at=engine.clock(), town_code=town,
+                                                        county_code=_admin_county())
         except OrgError as exc:
             error, values = str(exc), {name: request.form.get(name, "") for name, _, _ in PROFILE_FIELDS}
         else:
@@ -58,7 +64,8 @@ def profiles_template():
     allowed, town = _editable_town()
     require(allowed)
     with _engine().store.session() as session:
-        content = profile_services.template_workbook(session, town or request.args.get("town") or None)
+        content = profile_services.template_workbook(session, town or request.args.get("town") or None,
+                                                     _admin_county())
     return attachment(content, "point-profiles.xlsx")
 
 
@@ -81,7 +88,8 @@ def profiles_import():
             try:
                 with engine.store.session(write=True) as session:
                     changed, renamed = profile_services.import_workbook(
-                        session, content, actor=current_user.username, at=engine.clock(), town_code=town)
+                        session, content, actor=current_user.username, at=engine.clock(), town_code=town,
+                        county_code=_admin_county())
             except profile_services.ImportRefused as exc:
                 errors = exc.errors
             else:

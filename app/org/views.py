@@ -37,13 +37,17 @@ def points():
 def rename(code: str):
     """Show the rename form, or rename the point (admin only)."""
     require(is_admin(current_user))
+    county = scope_of(current_user).county_code
     engine = _engine()
+    with engine.store.session() as session:
+        if queries.point_in_county(session, code, county) is None:
+            abort(404)  # no such point, or another county's
     error = None
     if request.method == "POST":
         try:
             with engine.store.session(write=True) as session:
                 point = services.rename_point(session, code, request.form.get("name", ""),
-                                              actor=current_user.username, at=engine.clock())
+                                              actor=current_user.username, at=engine.clock(), county_code=county)
                 town_code, name = point.town_code, point.name
         except LookupError:
             abort(404)
@@ -59,4 +63,4 @@ def rename(code: str):
     return render_template("org/rename.html", point=point, error=error, name=request.form.get("name", point.name))
 
 
-from app.org import profile_views  # noqa: E402,F401 - the point profile pages join this blueprint
+from app.org import admin_views, profile_views  # noqa: E402,F401 - these pages join this blueprint

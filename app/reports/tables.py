@@ -2,17 +2,22 @@
 
 附件4, 附件5 and the progress report count the village and community points (行政村、社区: 192, as the county's
 tables print them); the towns' own demo points (示范网点, 12) are not in those tables. The funds report covers
-every active point, since the subsidy is paid per service point.
+every point, since the subsidy is paid per service point.
+
+Which points a table counts (so that a past month's report is the same whenever it is made): with no `as_of`
+(the current month, live) the points open now; as of a moment, the points that existed during the period, i.e.
+added on or before its end (NULL created_at: before records began) and not closed before its start. The period of
+a monthly table is the month of `as_of`; the funds report's is the year, up to `as_of` when given.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import PointMilestone
@@ -43,8 +48,23 @@ def _towns(session: Session, town_code: str | None, county_code: str | None = No
     return list(session.scalars(query.where(Town.code == town_code) if town_code else query))
 
 
-def _reported(query, areas=REPORTED_AREAS):
-    return query.where(Point.active.is_(True), Point.area.in_(areas))
+def _existing(query, start: datetime | None, end: datetime | None):
+    """Keep the points that existed between start and end (both None: the points open now)."""
+    if end is None:
+        return query.where(Point.active.is_(True))
+    # A closed point has closed_at; one closed before records (closed_at NULL, inactive) never counts.
+    return query.where(or_(Point.created_at.is_(None), Point.created_at <= end),
+                       or_(Point.active.is_(True), Point.closed_at >= start))
+
+
+def _month_start(as_of: datetime | None) -> datetime | None:
+    """Return the first moment (Beijing time) of the month `as_of` falls in."""
+    return None if as_of is None else as_of.astimezone(CHINA).replace(day=1, hour=0, minute=0, second=0,
+                                                                      microsecond=0)
+
+
+def _reported(query, as_of: datetime | None = None, areas=REPORTED_AREAS):
+    return _existing(query, _month_start(as_of), as_of).where(Point.area.in_(areas))
 
 
 def _reached_by(query, as_of: datetime | None):
@@ -71,14 +91,14 @@ def town_summary(session: Session, town_code: str | None = None, as_of: datetime
     """Return 附件4's rows (one per town of the county, its order) and the county total, as of a moment when given."""
     rows = {t.code: SummaryRow(t.code, t.name, 0, {m: 0 for m in MILESTONES})
             for t in _towns(session, town_code, county_code)}
-    counts = session.execute(_reported(select(Point.town_code, func.count()).group_by(Point.town_code)))
+    counts = session.execute(_reported(select(Point.town_code, func.count()).group_by(Point.town_code), as_of))
     for code, count in counts:
         if code in rows:
             rows[code].points = count
     reached = session.execute(_reached_by(_reported(
         select(Point.town_code, PointMilestone.milestone, func.count())
         .join(PointMilestone, PointMilestone.point_code == Point.code)
-        .group_by(Point.town_code, PointMilestone.milestone)), as_of))
+        .group_by(Point.town_code, PointMilestone.milestone), as_of), as_of))
     for code, milestone, count in reached:
         if code in rows and milestone in MILESTONES:
             rows[code].done[milestone] = count
@@ -119,7 +139,7 @@ def point_detail(session: Session, town_code: str | None = None, as_of: datetime
                  county_code: str | None = None) -> list[DetailTown]:
     """Return 附件5's blocks, one per town (of the county), with every reported point's profile and milestones."""
     points = defaultdict(list)
-    query = _reported(select(Point)).order_by(Point.town_code, Point.area.desc(), Point.code)
+    query = _reported(select(Point), as_of).order_by(Point.town_code, Point.area.desc(), Point.code)
     if town_code:
         query = query.where(Point.town_code == town_code)
     if county_code:
@@ -191,14 +211,17 @@ def funds(session: Session, year: int, per_point_yuan: int, town_code: str | Non
           as_of: datetime | None = None, county_code: str | None = None) -> tuple[list[FundsRow], FundsRow]:
     """Return each town's subsidy due (operating points × the yearly amount), allocated and arrived in a year."""
     rows = {t.code: FundsRow(t.code, t.name) for t in _towns(session, town_code, county_code)}
-    active = select(Point.town_code, func.count()).where(Point.active.is_(True)).group_by(Point.town_code)
-    for code, count in session.execute(active):
+    start = datetime(year, 1, 1, tzinfo=CHINA)
+    end = datetime(year + 1, 1, 1, tzinfo=CHINA) - timedelta(microseconds=1)
+    end = min(end, as_of) if as_of is not None else end
+    existed = _existing(select(Point.town_code, func.count()).group_by(Point.town_code), start, end)
+    for code, count in session.execute(existed):
         if code in rows:
             rows[code].points = count
-    operating = (select(Point.town_code, func.count()).join(PointMilestone, PointMilestone.point_code == Point.code)
-                 .where(Point.active.is_(True), PointMilestone.milestone == OPERATING_MILESTONE)
-                 .group_by(Point.town_code))
-    for code, count in session.execute(_reached_by(operating, as_of)):
+    operating = _existing(select(Point.town_code, func.count())
+                          .join(PointMilestone, PointMilestone.point_code == Point.code)
+                          .where(PointMilestone.milestone == OPERATING_MILESTONE).group_by(Point.town_code), start, end)
+    for code, count in session.execute(_reached_by(operating, end)):  # a past year: milestones of that year
         if code in rows:
             rows[code].operating = count
             rows[code].due_fen = count * per_point_yuan * 100

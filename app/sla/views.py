@@ -9,7 +9,7 @@ from app.auth.policy import can_see, require, scope_kwargs, scope_of
 from app.auth.roles import ADMIN, SUPERVISOR, TOWN_STAFF, role_level
 from app.cases.marks import deadline_mark
 from app.downloads import attachment
-from app.org.queries import list_points, list_towns, names_of
+from app.org.queries import list_towns, names_of, resolve_point
 from app.sla.chart import weekly_chart
 from app.sla.export import sla_workbook
 from app.sla.queries import SlaFilters, attention_counts, attention_rows, parked_cases, weekly
@@ -32,7 +32,11 @@ def _allowed() -> bool:
 
 def _filters() -> SlaFilters:
     args = request.args
-    return SlaFilters(**{k: args.get(k, "").strip() for k in ("town", "point", "item", "process", "assignee")})
+    filters = {k: args.get(k, "").strip() for k in ("town", "point", "item", "process", "assignee")}
+    if filters["point"]:  # typed without the suggestions: a code in any case, or a point's exact name
+        with _engine().store.session() as session:
+            filters["point"] = resolve_point(session, scope_of(current_user), filters["point"])
+    return SlaFilters(**filters)
 
 
 def _page() -> int:
@@ -43,13 +47,10 @@ def _page() -> int:
 
 
 def _places(filters: SlaFilters, point_codes: set[str]):
-    """Return the scope's towns, the chosen town's points (a county has thousands) and the listed points' names."""
+    """Return the scope's towns and the names of the listed points and the chosen one (never every point)."""
     with _engine().store.session() as session:
-        scope = scope_of(current_user)
-        towns = {t.code: t.name for t in list_towns(session, scope)}
-        town = scope.town_code or (filters.town if filters.town in towns else None)
-        choices = {p.code: p.name for p, _ in list_points(session, scope, town)} if town else {}
-        return towns, choices, {**names_of(session, point_codes), **choices}
+        towns = {t.code: t.name for t in list_towns(session, scope_of(current_user))}
+        return towns, names_of(session, point_codes | {filters.point})
 
 
 @bp.get("/sla")
@@ -66,11 +67,11 @@ def sla():
             for t, c in attention_rows(engine.store, scope, filters, cutoff, limit=PER_PAGE,
                                        offset=(page - 1) * PER_PAGE)]
     parked = parked_cases(engine.store, scope, filters)
-    towns, point_choices, points = _places(filters, {c.point_code for _, c, _ in rows} | {c.point_code for c in parked})
+    towns, points = _places(filters, {c.point_code for _, c, _ in rows} | {c.point_code for c in parked})
     weeks = weekly(engine.store, scope, filters, now)
     pages = max(1, -(-counts.total // PER_PAGE))
-    return render_template("sla/sla.html", rows=rows, filters=filters, towns=towns, points=points,
-                           point_choices=point_choices, counts=counts, page=page, pages=pages,
+    return render_template("sla/sla.html", rows=rows, filters=filters, towns=towns, points=points, counts=counts,
+                           page=page, pages=pages,
                            by_town=counts.by_town, by_item=counts.by_item, chart=weekly_chart(weeks), weeks=weeks,
                            parked=parked, export_limit=EXPORT_LIMIT,
                            catalog=current_app.extensions["cuncun.catalog"], now=now,
@@ -86,7 +87,7 @@ def export():
     now = engine.clock()
     rows = attention_rows(engine.store, scope_kwargs(current_user), filters, engine.due_soon_cutoff(now),
                           limit=EXPORT_LIMIT)
-    towns, _, points = _places(filters, {c.point_code for _, c in rows})
+    towns, points = _places(filters, {c.point_code for _, c in rows})
     content = sla_workbook(rows, current_app.extensions["cuncun.catalog"], towns, points, now)
     return attachment(content, "sla.xlsx")
 

@@ -110,3 +110,17 @@ def test_a_failed_round_shows_its_rectification(web, engine, store):
     assert "尚未提交整改情况" in detail and "整改中" in detail
     sheet = supervisor.get(f"/inspections/{case}/sheet?round=1").get_data(as_text=True)
     assert "<strong>87</strong>" in sheet and "不合格" in sheet
+
+
+def test_the_point_is_typed_with_suggestions_never_picked_from_a_full_list(web, store):
+    supervisor = logged_in(web, "supervisor1")
+    page = supervisor.get("/inspections").get_data(as_text=True)
+    assert 'data-point-search="/points/search"' in page and 'data-open="1"' in page
+    assert '<option value="LG-V01"' not in page
+    missing = schedule(supervisor, point="XX-V99")
+    text = missing.get_data(as_text=True)
+    assert missing.status_code == 422 and "网点 XX-V99 不存在或不在您的管辖范围内" in text and 'value="XX-V99"' in text
+    by_name = schedule(supervisor, point="张村乡第03村（待更名）")  # typed without JS: the exact name will do
+    assert by_name.status_code == 302
+    with store.session() as s:
+        assert s.scalars(select(Inspection.point_code)).all() == ["ZAC-V03"]

@@ -94,8 +94,15 @@ def test_counts_are_exact_beyond_one_page_and_the_list_pages(web, engine, clock,
     assert weeks.count("<td>3</td></tr>") == 1
 
 
-def test_point_filter_lists_points_only_after_a_town_is_chosen(web, late_cases):
+def test_point_filter_is_a_search_input_never_a_list_of_points(web, late_cases):
     client = logged_in(web, "supervisor1")
-    assert 'name="point"' not in client.get("/sla").get_data(as_text=True)  # not the whole county's points
+    page = client.get("/sla").get_data(as_text=True)
+    assert 'name="point"' in page and 'data-point-search="/points/search"' in page
+    assert '<option value="ZZ-V01"' not in page and '<option value="LG-V01"' not in page  # no list of 204 (or 30k)
     page = client.get("/sla?town=ZZ").get_data(as_text=True)
-    assert '<option value="ZZ-V01"' in page and '<option value="LG-V01"' not in page
+    assert 'data-town="ZZ"' in page and "<option value=\"ZZ-V" not in page
+    # Without the suggestions one types the code in any case, or the point's exact name.
+    by_code = client.get("/sla?point=zz-v01").get_data(as_text=True)
+    by_name = client.get("/sla?point=郑庄镇第01村（待更名）").get_data(as_text=True)
+    assert 'value="ZZ-V01"' in by_code and 'value="ZZ-V01"' in by_name
+    assert "郑庄镇第01村（待更名）</span>" in by_code
