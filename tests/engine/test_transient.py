@@ -9,8 +9,10 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
-from engine.errors import Unavailable
+from engine.errors import TaskStateError, Unavailable
 from engine.models import AuditEvent, InboxTask, ProcessInstance
 from engine.retry import RetryPolicy, retrying
 from engine.store import DbTimeouts, Store
@@ -43,6 +45,91 @@ def kill_once_on(store: Store, marker: str) -> list[int]:
         time.sleep(0.2)  # let the server close the socket before we send the statement
 
     return killed
+
+
+def lost_answer(hook: str) -> OperationalError:
+    """The error a client sees when its connection dies around COMMIT (the server may have committed or not)."""
+    return OperationalError("COMMIT", None, Exception(f"consuming input failed: server closed the connection "
+                                                      f"unexpectedly ({hook})"), connection_invalidated=True)
+
+
+class FailOnce:
+    """Raise a lost-connection error from the first session to reach `hook` once armed ("before_commit": nothing
+    was committed; "after_commit": the database committed, only the answer was lost)."""
+
+    def __init__(self, hook: str) -> None:
+        self.hook, self.armed, self.fired = hook, False, 0
+        event.listen(Session, hook, self._fail)
+
+    def _fail(self, session) -> None:
+        if self.armed:
+            self.armed, self.fired = False, self.fired + 1
+            raise lost_answer(self.hook)
+
+    def remove(self) -> None:
+        event.remove(Session, self.hook, self._fail)
+
+
+@pytest.fixture
+def commit_fails():
+    made: list[FailOnce] = []
+    yield lambda hook: made.append(FailOnce(hook)) or made[-1]
+    for fail in made:
+        fail.remove()
+
+
+def trail(store, task_id: str, action: str) -> list[str]:
+    with store.session() as s:
+        return list(s.scalars(select(AuditEvent.actor).where(AuditEvent.task_id == task_id,
+                                                              AuditEvent.action == action)))
+
+
+def open_task(store, case: int) -> str:
+    with store.session() as s:
+        return s.scalar(select(InboxTask.task_id).where(InboxTask.instance_id == case))
+
+
+def test_a_completion_whose_commit_succeeded_but_answered_an_error_reports_success(engine, store, commit_fails):
+    case = start_item11(engine)
+    task_id = open_task(store, case)
+    before = row(store, case).lock_version
+    engine.retry_policy = PATIENT
+    fail = commit_fails("after_commit")
+    fail.armed = True
+    saved = engine.complete(task_id, "clerk1", ACCEPT)  # before the fix: TaskStateError "该任务已办结或不存在"
+    assert fail.fired == 1
+    assert saved.id == case and saved.lock_version == before + 1 == row(store, case).lock_version
+    assert trail(store, task_id, "complete_task") == ["clerk1"]
+    assert open_task(store, case) not in (None, task_id)  # the case moved on once
+    with pytest.raises(TaskStateError):  # a second, separate call is still refused: the token is per call
+        engine.complete(task_id, "clerk1", ACCEPT)
+
+
+def test_a_completion_whose_commit_failed_runs_again_and_completes_once(engine, store, commit_fails):
+    case = start_item11(engine)
+    task_id = open_task(store, case)
+    engine.retry_policy = PATIENT
+    fail = commit_fails("before_commit")
+    fail.armed = True
+    engine.complete(task_id, "clerk1", ACCEPT)
+    assert fail.fired == 1
+    assert trail(store, task_id, "complete_task") == ["clerk1"]
+
+
+def test_a_claim_and_a_release_whose_commits_succeeded_but_answered_errors_report_success(engine, store,
+                                                                                          commit_fails):
+    case = start_item11(engine)
+    task_id = open_task(store, case)
+    engine.retry_policy = PATIENT
+    fail = commit_fails("after_commit")
+    fail.armed = True
+    engine.claim(task_id, "clerk1")  # before the fix: "该任务已由 clerk1 认领。"
+    fail.armed = True
+    engine.unclaim(task_id, "clerk1")  # before the fix: "该任务尚未被认领。"
+    assert fail.fired == 2
+    assert trail(store, task_id, "claim") == ["clerk1"] and trail(store, task_id, "unclaim") == ["clerk1"]
+    with store.session() as s:
+        assert s.scalar(select(InboxTask.assignee).where(InboxTask.task_id == task_id)) is None
 
 
 @pytest.fixture
