@@ -73,7 +73,8 @@ def test_kiosk_walks_a_query_to_its_result(client, kiosk, store):
     assert done["results"][0]["lines"][0]["text"].startswith("没有找到符合条件的")
     with store.session() as s:  # the identity check was recorded by the kiosk, from the ID card presented
         verify = s.scalars(select(AuditEvent).where(AuditEvent.instance_id == case["id"],
-                                                    AuditEvent.action == "complete_task")).first()
+                                                    AuditEvent.action == "complete_task")
+                             .order_by(AuditEvent.id)).first()
     assert verify.actor.startswith("kiosk:") and '"verify_identity"' in verify.detail
 
 
