@@ -85,6 +85,9 @@ def measure(url: str, rounds: int) -> dict[str, tuple[float, float]]:
     with store.session(write=True) as session:
         token = issue_staff_token(session, "reviewer1", "bench", actor="bench", now=clock())[1]
         case_id = session.scalar(select(ProcessInstance.id).where(ProcessInstance.request_key == "demo-item11-2"))
+        # A generated finished case at clerk1's point: its state is a real one of its own (bench/province.py).
+        finished_id = session.scalar(select(ProcessInstance.id).where(
+            ProcessInstance.point_code == "LG-V01", ProcessInstance.case_no.like("BF%")).limit(1))
     clients = {}
     for user in ("clerk1", "reviewer1", "supervisor1"):
         clients[user] = app.test_client()
@@ -97,7 +100,8 @@ def measure(url: str, rounds: int) -> dict[str, tuple[float, float]]:
         "inbox (clerk)": _timed(_ok(clients["clerk1"], "/inbox"), rounds),
         "county inbox (reviewer)": _timed(_ok(clients["reviewer1"], "/inbox"), rounds),
         "SLA page (supervisor)": _timed(_ok(clients["supervisor1"], "/sla"), rounds),
-        "case page": _timed(_ok(clients["clerk1"], f"/cases/{case_id}"), rounds),
+        "case page (open, demo)": _timed(_ok(clients["clerk1"], f"/cases/{case_id}"), rounds),
+        "case page (finished, gen.)": _timed(_ok(clients["clerk1"], f"/cases/{finished_id}"), rounds),
         "API inbox (reviewer)": _timed(_ok(clients["reviewer1"], "/api/v1/inbox",
                                            headers={"Authorization": f"Bearer {token}"}), rounds),
         "overview": _timed(_ok(clients["supervisor1"], "/overview"), rounds),

@@ -34,6 +34,13 @@ def record(
     })
 
 
+def carries_op(session: Session, *, instance_id: int, task_id: str, action: str, op: str) -> bool:
+    """Tell whether the case's trail holds `action` on the task written by the call that carried token `op`."""
+    details = session.scalars(select(AuditEvent.detail).where(
+        AuditEvent.instance_id == instance_id, AuditEvent.task_id == task_id, AuditEvent.action == action))
+    return any(json.loads(detail or "{}").get("op") == op for detail in details)
+
+
 def last_completer(session: Session, instance_id: int, bpmn_ids: Collection[str] | None = None,
                    default: str | None = None) -> str | None:
     """Return who last completed a task of the case (among `bpmn_ids` if given), from the trail, never a form."""

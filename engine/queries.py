@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import defer
@@ -142,6 +143,37 @@ def get_case(store: Store, instance_id: int) -> ProcessInstance | None:
     """Return one case row."""
     with store.session() as s:
         return s.get(ProcessInstance, instance_id)
+
+
+@dataclass(frozen=True)
+class FinishedTask:
+    """A task that existed but is no longer open: its case (without the state) and who completed it, if anyone."""
+
+    case: ProcessInstance
+    completed_by: str | None
+
+
+def finished_task(store: Store, task_id: str) -> FinishedTask | None:
+    """Find a task that is no longer open through the audit trail; None if no task had this id or it is open.
+
+    The trail is the only record of a task once its inbox row is gone (completed, or cancelled with its case).
+    """
+    try:
+        if str(UUID(task_id)) != task_id:  # task ids are canonical UUIDs: anything else never existed
+            return None
+    except ValueError:
+        return None
+    with store.session() as s:
+        if s.scalar(select(InboxTask.id).where(InboxTask.task_id == task_id)) is not None:
+            return None
+        events = s.execute(select(AuditEvent.instance_id, AuditEvent.action, AuditEvent.actor).where(
+            AuditEvent.task_id == task_id, AuditEvent.instance_id.is_not(None))).all()
+        if not events:
+            return None
+        case = s.get(ProcessInstance, events[0].instance_id, options=[defer(ProcessInstance.state)])
+        if case is None:
+            return None
+        return FinishedTask(case, next((e.actor for e in events if e.action == "complete_task"), None))
 
 
 def case_history(store: Store, instance_id: int) -> list[AuditEvent]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -63,6 +63,29 @@ def has_timers(spec: BpmnProcessSpec, subprocess_specs: Mapping[str, BpmnProcess
     """Tell whether any task of the process or what it calls waits on a timer."""
     return any(isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
                for s in (spec, *subprocess_specs.values()) for task_spec in s.task_specs.values())
+
+
+@dataclass
+class _Call:
+    """One engine call across its retried attempts: the token its audit row carries and the case it touched."""
+
+    action: str
+    task_id: str
+    op: str = field(default_factory=lambda: uuid4().hex)
+    instance_id: int | None = None
+    attempts: int = 0
+
+    def already_committed(self, session: Session) -> bool:
+        """Count an attempt; on a retry, tell whether an earlier attempt committed although it reported an error.
+
+        A transient error can arrive after the server committed (the connection died while COMMIT's answer was
+        on its way): running the work again would then find the task gone and report a failure for a change
+        that happened. The audit row written in the same transaction, carrying our token, says it did.
+        """
+        self.attempts += 1
+        return (self.attempts > 1 and self.instance_id is not None
+                and audit.carries_op(session, instance_id=self.instance_id, task_id=self.task_id,
+                                     action=self.action, op=self.op))
 
 
 @dataclass(frozen=True)
@@ -216,8 +239,12 @@ class Engine:
         return session.get(ProcessInstance, instance_id, with_for_update=self.store.is_postgres)
 
     def _write(self, locate: Callable[[Session], int],
-               change: Callable[[Session, ProcessInstance, BpmnWorkflow], T], expected_version: int | None) -> T:
+               change: Callable[[Session, ProcessInstance, BpmnWorkflow], T], expected_version: int | None,
+               done: Callable[[Session], T | None] | None = None) -> T:
         def work(session: Session) -> T:
+            earlier = done(session) if done is not None else None
+            if earlier is not None:  # an earlier attempt committed: its outcome stands
+                return earlier
             row = self.lock_instance(session, locate(session))
             if row is None:
                 raise NotFound("没有找到该案件。", "instance not found")
@@ -296,12 +323,16 @@ class Engine:
         self._set_assignee(task_id, None, expect=actor, action="unclaim")
 
     def _set_assignee(self, task_id: str, assignee: str | None, *, expect: str | None, action: str) -> None:
-        retrying(lambda: self._assign(task_id, assignee, expect=expect, action=action), self.retry_policy,
-                 what=action)
+        call = _Call(action, task_id)
+        retrying(lambda: self._assign(call, assignee, expect=expect), self.retry_policy, what=action)
 
-    def _assign(self, task_id: str, assignee: str | None, *, expect: str | None, action: str) -> None:
+    def _assign(self, call: _Call, assignee: str | None, *, expect: str | None) -> None:
+        task_id, action = call.task_id, call.action
         with self.store.session(write=True) as session:
+            if call.already_committed(session):
+                return
             inbox = self._inbox_row(session, task_id)
+            call.instance_id = inbox.instance_id
             changed = session.execute(
                 update(InboxTask).where(InboxTask.task_id == task_id,
                                         InboxTask.assignee.is_(None) if expect is None
@@ -314,11 +345,12 @@ class Engine:
                 raise TaskStateError(f"该任务已由 {holder} 认领。" if holder else "该任务尚未被认领。",
                                      f"{action} refused: task {task_id} held by {holder}")
             audit.record(session, at=self.clock(), actor=assignee or expect, action=action,
-                         instance_id=inbox.instance_id, task_id=task_id, point_code=inbox.point_code)
+                         instance_id=inbox.instance_id, task_id=task_id, point_code=inbox.point_code, op=call.op)
 
     def complete(self, task_id: str, actor: str, submitted: Mapping[str, Any],
                  expected_version: int | None = None) -> ProcessInstance:
         """Validate a user task's form, complete it and run the case on; return the saved instance row."""
+        call = _Call("complete_task", task_id)
 
         def change(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> ProcessInstance:
             task = workflow.get_task_from_id(UUID(task_id))
@@ -341,17 +373,21 @@ class Engine:
             verdict = {f.name: data.get(f.name) for f in form.verdict_fields} if form is not None else {}
             audit.record(session, at=self.clock(), actor=actor, action="complete_task", instance_id=row.id,
                          task_id=task_id, point_code=row.point_code, bpmn_id=task.task_spec.bpmn_id,
-                         fields=sorted(data), **({"verdict": verdict} if verdict else {}))
+                         fields=sorted(data), op=call.op, **({"verdict": verdict} if verdict else {}))
             self.run_steps(session, row, workflow, actor)
             return row
 
         def locate(session: Session) -> ProcessInstance:
             inbox = self._inbox_row(session, task_id)
+            call.instance_id = inbox.instance_id
             if inbox.assignee not in (None, actor):
                 raise TaskStateError(f"该任务已由 {inbox.assignee} 认领。", f"task {task_id} held by {inbox.assignee}")
             return inbox.instance_id
 
-        return self._write(locate, change, expected_version)
+        def done(session: Session) -> ProcessInstance | None:
+            return session.get(ProcessInstance, call.instance_id) if call.already_committed(session) else None
+
+        return self._write(locate, change, expected_version, done)
 
     def retry(self, instance_id: int, actor: str) -> bool:
         """Re-run the failed steps of a parked case after its cause is fixed; return whether it runs again."""

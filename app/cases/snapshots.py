@@ -8,6 +8,7 @@ from uuid import UUID
 from engine.errors import TaskStateError
 from engine.models import InboxTask, ProcessInstance
 from engine.projection import ready_user_tasks
+from engine.queries import FinishedTask
 from engine.runtime import Engine
 
 
@@ -21,6 +22,13 @@ def task_context(engine: Engine, task_id: str) -> tuple[InboxTask, ProcessInstan
         workflow = engine.load_workflow(session, row)
     task = workflow.get_task_from_id(UUID(task_id))
     return inbox, row, dict(task.data) if task is not None else {}
+
+
+def finished_message(found: FinishedTask, for_citizen: bool = False) -> str:
+    """Say that a task is done and need not be worked again; a citizen is not told staff usernames."""
+    if found.completed_by and not for_citizen:
+        return f"该任务已由 {found.completed_by} 办结，无需再次办理。"
+    return "该任务已办结，无需再次办理。" if found.completed_by else "该任务已结束，无需再次办理。"
 
 
 def case_data(engine: Engine, row: ProcessInstance) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from engine.clock import CHINA
 from engine.errors import ConflictError, EngineError, TaskStateError
 from engine.forms import form_fields_for_render, validate
 from engine.idcard import mask_id_number
-from engine.queries import case_history, find_cases, get_case, open_tasks
+from engine.queries import case_history, find_cases, finished_task, get_case, open_tasks
 from engine.runtime import CaseContext
 
 bp = Blueprint("cases", __name__)
@@ -95,9 +95,13 @@ def _try(action) -> bool:
 def _workable(task_id: str):
     try:
         inbox_row, case, data = snapshots.task_context(_engine(), task_id)
-    except TaskStateError as exc:
-        flash(exc.message, "error")
-        abort(redirect(url_for("cases.inbox")))
+    except TaskStateError:
+        # Done tasks in the user's scope say so on their case page; unknown or out-of-scope ids are not found.
+        found = finished_task(_engine().store, task_id)
+        if found is None or not can_see(current_user, found.case.point_code, found.case.town_code):
+            abort(404)
+        flash(snapshots.finished_message(found), "error")
+        abort(redirect(url_for("cases.case", instance_id=found.case.id)))
     require(can_work(current_user, inbox_row.candidate_role, inbox_row.point_code, inbox_row.town_code))
     require(may_work(current_user, inbox_row.bpmn_id, data))  # four eyes on account requests
     return inbox_row, case, data

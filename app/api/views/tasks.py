@@ -10,10 +10,12 @@ from app.api.routing import load_body, route
 from app.api.schemas import CaseSchema, CompleteTaskSchema, TaskSchema
 from app.api.views.cases import case_status, fresh
 from app.api.views.common import engine, today
-from app.auth.policy import can_work
+from app.auth.policy import can_see, can_work
 from app.cases import snapshots
 from app.kiosk import flow, selfservice
+from app.kiosk.flow import owns
 from engine.errors import FormInvalid, TaskStateError
+from engine.queries import finished_task
 
 _TASK_ID = {"task_id": {"type": "string", "minLength": 1, "maxLength": 36}}
 
@@ -23,7 +25,7 @@ def _workable(task_id: str):
     try:
         inbox, row, data = snapshots.task_context(engine(), task_id)
     except TaskStateError:
-        raise ApiError(404, "task_not_found", "该任务已办结或不存在。") from None
+        raise _not_open(task_id) from None
     caller = principal()
     if caller.is_kiosk:
         if not flow.owns(row, citizen()) or not selfservice.citizen_fills(row, inbox):
@@ -35,6 +37,18 @@ def _workable(task_id: str):
     elif inbox.assignee not in (None, caller.user.username):
         raise ApiError(409, "task_state", f"该任务已由 {inbox.assignee} 认领。")
     return inbox, row, data
+
+
+def _not_open(task_id: str) -> ApiError:
+    """Answer for a task that is not open: 409 if it existed in the caller's view; 404 if it never existed or is
+    outside it, so ids do not reveal other scopes' tasks."""
+    found = finished_task(engine().store, task_id)
+    if found is not None:
+        caller = principal()
+        case = found.case
+        if owns(case, citizen()) if caller.is_kiosk else can_see(caller.user, case.point_code, case.town_code):
+            return ApiError(409, "task_state", snapshots.finished_message(found, for_citizen=caller.is_kiosk))
+    return ApiError(404, "task_not_found", "该任务已办结或不存在。")
 
 
 @route("/tasks/<task_id>", summary="待办任务及其表单", tag="任务", response=TaskSchema, citizen=True,
