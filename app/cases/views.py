@@ -97,7 +97,8 @@ def _workable(task_id: str):
     except TaskStateError as exc:
         flash(exc.message, "error")
         abort(redirect(url_for("cases.inbox")))
-    require(can_work(current_user, inbox_row.candidate_role, inbox_row.point_code, inbox_row.town_code))
+    require(can_work(current_user, inbox_row.candidate_role, inbox_row.point_code, inbox_row.town_code,
+                     inbox_row.county_code))
     require(may_work(current_user, inbox_row.bpmn_id, data))  # four eyes on account requests
     return inbox_row, case, data
 
@@ -152,7 +153,7 @@ def _case_file(row, data: dict, item, history=None) -> casefile.CaseFile:
 def _next_page(instance_id: int) -> str:
     """Go straight to the case's next task when this user may do it, else to the case page."""
     for task, _ in open_tasks(_engine().store, instance_id=instance_id):
-        if can_work(current_user, task.candidate_role, task.point_code, task.town_code) and \
+        if can_work(current_user, task.candidate_role, task.point_code, task.town_code, task.county_code) and \
                 task.assignee in (None, current_user.username):
             return url_for("cases.task", task_id=task.task_id)
     return url_for("cases.case", instance_id=instance_id)
@@ -209,7 +210,7 @@ def start(code: str):
 
 def _visible_case(instance_id: int):
     case = get_case(_engine().store, instance_id) or abort(404)
-    require(can_see(current_user, case.point_code, case.town_code))
+    require(can_see(current_user, case.point_code, case.town_code, case.county_code))
     return case
 
 
@@ -221,7 +222,7 @@ def case(instance_id: int):
     row = _visible_case(instance_id)
     now = engine.clock()
     tasks = [(t, deadline_mark(t.due_at, t.overdue, now, engine.due_soon_cutoff(now)),
-              can_work(current_user, t.candidate_role, t.point_code, t.town_code))
+              can_work(current_user, t.candidate_role, t.point_code, t.town_code, t.county_code))
              for t, _ in open_tasks(engine.store, instance_id=instance_id)]
     data, history, item = snapshots.case_data(engine, row), case_history(engine.store, row.id), \
         _catalog().get(row.item_code or "")
