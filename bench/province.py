@@ -140,11 +140,12 @@ def _finished(store: Store, lo: int, hi: int, template: Template, compression: s
         n_points = conn.execute(text("SELECT count(*) FROM bench_points")).scalar_one()
         conn.execute(text(f"""
             INSERT INTO process_instance (case_no, version_id, process_id, item_code, point_code, town_code,
-                applicant_id_number, applicant_name, channel, status, state, lock_version, accepted_at,
+                county_code, applicant_id_number, applicant_name, channel, status, state, lock_version, accepted_at,
                 limit_days, due_at, due_provisional, overdue, created_by, created_at, updated_at, completed_at)
             SELECT 'BF' || lpad(g::text, 10, '0'), :v, 'item_11_unemployment_registration', '11', p.code,
-                   p.town_code, '1405211990' || lpad((g % 10000000)::text, 8, '0'), '申请人' || g, 'counter',
-                   'completed', {state}, 3, a.at, 15, a.at + interval '21 days', false, (g % 10 = 0), 'bench', a.at,
+                   p.town_code, p.county_code, '1405211990' || lpad((g % 10000000)::text, 8, '0'), '申请人' || g,
+                   'counter', 'completed', {state}, 3, a.at, 15, a.at + interval '21 days', false, (g % 10 = 0),
+                   'bench', a.at,
                    a.at + (CASE WHEN g % 10 = 0 THEN 25 ELSE g % 20 END) * interval '1 day',
                    a.at + (CASE WHEN g % 10 = 0 THEN 25 ELSE g % 20 END) * interval '1 day'
             FROM generate_series(CAST(:lo AS integer), CAST(:hi AS integer)) g
@@ -160,7 +161,8 @@ def _cases(store: Store, cases: int, open_tasks: int, template: Template, *, job
     with store.engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS bench_points"))
         conn.execute(text("""CREATE UNLOGGED TABLE bench_points AS
-            SELECT (row_number() OVER (ORDER BY code)) - 1 AS n, code, town_code FROM service_point"""))
+            SELECT (row_number() OVER (ORDER BY p.code)) - 1 AS n, p.code, p.town_code, t.county_code
+            FROM service_point p JOIN town t ON t.code = p.town_code"""))
         conn.execute(text("CREATE UNIQUE INDEX ON bench_points (n)"))
     chunks = [(lo, min(lo + CHUNK - 1, cases)) for lo in range(1, cases + 1, CHUNK)]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -183,20 +185,21 @@ def _open_cases(conn, open_tasks: int) -> None:
     conn.execute(text(f"""
         WITH opened AS (
             INSERT INTO process_instance (case_no, version_id, process_id, item_code, point_code, town_code,
-                applicant_id_number, applicant_name, channel, status, state, lock_version, accepted_at, limit_days,
-                due_at, due_provisional, overdue, created_by, created_at, updated_at)
+                county_code, applicant_id_number, applicant_name, channel, status, state, lock_version,
+                accepted_at, limit_days, due_at, due_provisional, overdue, created_by, created_at, updated_at)
             SELECT 'BO' || lpad(g::text, 10, '0'), :v, 'item_11_unemployment_registration', '11', p.code,
-                   p.town_code, '1405211980' || lpad((g % 10000000)::text, 8, '0'), '在办' || g, 'counter',
+                   p.town_code, p.county_code, '1405211980' || lpad((g % 10000000)::text, 8, '0'), '在办' || g,
+                   'counter',
                    'running', '{{}}', 1, CAST(:now AS timestamptz) - (g % 30) * interval '1 day', 15,
                    CAST(:now AS timestamptz) + ((g % 30) - 5) * interval '1 day' + (g % 7) * interval '1 hour',
                    false, (g % 30) < 5, 'bench', CAST(:now AS timestamptz) - (g % 30) * interval '1 day',
                    CAST(:now AS timestamptz)
             FROM generate_series(1, :n) g JOIN bench_points p ON p.n = (g * 7) % :np
-            RETURNING id, point_code, town_code, accepted_at, due_at, overdue, case_no)
+            RETURNING id, point_code, town_code, county_code, accepted_at, due_at, overdue, case_no)
         INSERT INTO inbox_task (instance_id, task_id, bpmn_id, title, candidate_role, point_code, town_code,
-                                assignee, created_at, due_at, overdue)
+                                county_code, assignee, created_at, due_at, overdue)
         SELECT o.id, md5(o.case_no), 'bench_task', '待办任务', {roles.replace('g %', 'o.id %')},
-               o.point_code, o.town_code, NULL, o.accepted_at, o.due_at, o.overdue
+               o.point_code, o.town_code, o.county_code, NULL, o.accepted_at, o.due_at, o.overdue
         FROM opened o"""), {**common, "n": open_tasks})
     # Every open case waits on a timer, as real ones do; none is due during the run (their state is empty).
     conn.execute(text("""

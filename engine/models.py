@@ -59,6 +59,8 @@ class ProcessInstance(Base):
         Index("ix_instance_town_accepted", "town_code", "accepted_at"),
         Index("ix_instance_town_completed", "town_code", "completed_at"),
         Index("ix_instance_town_due", "town_code", "due_at"),
+        # A county's own cases without a town (its report submission, its staff's account requests).
+        Index("ix_instance_county_town", "county_code", "town_code"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -69,6 +71,8 @@ class ProcessInstance(Base):
     item_code: Mapped[str | None] = mapped_column(String(20), index=True)
     point_code: Mapped[str | None] = mapped_column(String(40), index=True)
     town_code: Mapped[str | None] = mapped_column(String(40), index=True)
+    # The county the case belongs to: its town's, or for a county-level case (no town) the county it is for.
+    county_code: Mapped[str | None] = mapped_column(String(10))
     applicant_id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     applicant_name: Mapped[str | None] = mapped_column(String(80))
     channel: Mapped[str] = mapped_column(String(20), default="counter")
@@ -99,6 +103,8 @@ class InboxTask(Base):
         Index("ix_inbox_town", "town_code", "due_at"),
         # A county role's queue: its role, the county's towns, soonest due first.
         Index("ix_inbox_role_town", "candidate_role", "town_code", "due_at"),
+        # A county role's county-level tasks (no town): its role, its county.
+        Index("ix_inbox_role_county", "candidate_role", "county_code", "town_code"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -109,6 +115,7 @@ class InboxTask(Base):
     candidate_role: Mapped[str] = mapped_column(String(40))
     point_code: Mapped[str | None] = mapped_column(String(40))
     town_code: Mapped[str | None] = mapped_column(String(40))
+    county_code: Mapped[str | None] = mapped_column(String(10))
     assignee: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -132,7 +132,8 @@ def sync_inbox(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, n
         if task_id not in stored:
             new.append({"instance_id": row.id, "task_id": task_id, "bpmn_id": task.task_spec.bpmn_id,
                         "title": task_title(task), "candidate_role": candidate_role(task),
-                        "point_code": row.point_code, "town_code": row.town_code, "assignee": None,
+                        "point_code": row.point_code, "town_code": row.town_code,
+                        "county_code": row.county_code, "assignee": None,
                         "created_at": now, "due_at": due, "overdue": overdue})
         elif (stored[task_id].due_at, stored[task_id].overdue) != (due, overdue):
             conn.execute(_SET_INBOX_DUE, {"open_task_id": task_id, "new_due": due, "new_overdue": overdue})

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import defer
 
 from engine.models import AuditEvent, InboxTask, ProcessInstance, ProcessVersion, Timer
@@ -32,14 +32,22 @@ class ProcessRow:
 NO_STATE = defer(ProcessInstance.state)
 
 
+def in_county(column_town, column_county, town_codes: Collection[str], county_code: str | None):
+    """Return a county scope's condition: a record in one of its towns, or one without a town that is the county's."""
+    in_towns = column_town.in_(sorted(town_codes))
+    if column_county is None or county_code is None:
+        return in_towns
+    return or_(in_towns, and_(column_town.is_(None), column_county == county_code))
+
+
 def _scoped(query, column_point, column_town, point_code: str | None, town_code: str | None,
-            town_codes: Collection[str] | None = None):
+            town_codes: Collection[str] | None = None, column_county=None, county_code: str | None = None):
     if point_code is not None:
         query = query.where(column_point == point_code)
     if town_code is not None:
         query = query.where(column_town == town_code)
-    if town_codes is not None:  # a county: its towns
-        query = query.where(column_town.in_(sorted(town_codes)))
+    if town_codes is not None:  # a county: its towns, and its own records that have no town
+        query = query.where(in_county(column_town, column_county, town_codes, county_code))
     return query
 
 
@@ -60,12 +68,12 @@ OPEN = ("running", "error")
 
 
 def overview(store: Store, now: datetime, *, point_code: str | None = None, town_code: str | None = None,
-             town_codes: Collection[str] | None = None) -> Overview:
+             town_codes: Collection[str] | None = None, county_code: str | None = None) -> Overview:
     """Count a scope's open cases by state and process and its recently finished ones; list process versions."""
     # Every count here reads an index range of open or recent cases, never the million finished ones.
     c = ProcessInstance
     def scoped(query):
-        return _scoped(query, c.point_code, c.town_code, point_code, town_code, town_codes)
+        return _scoped(query, c.point_code, c.town_code, point_code, town_code, town_codes, c.county_code, county_code)
 
     with store.session() as s:
         by_status = dict(s.execute(scoped(select(c.status, func.count()).where(c.status.in_(OPEN)))
@@ -98,6 +106,7 @@ def open_tasks(
     point_code: str | None = None,
     town_code: str | None = None,
     town_codes: Collection[str] | None = None,
+    county_code: str | None = None,
     assignee: str | None = None,
     unassigned: bool = False,
     instance_id: int | None = None,
@@ -107,7 +116,8 @@ def open_tasks(
     """List open user tasks with their cases from the inbox projection, soonest due first."""
     query = (select(InboxTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == InboxTask.instance_id)
              .options(NO_STATE))
-    query = _scoped(query, InboxTask.point_code, InboxTask.town_code, point_code, town_code, town_codes)
+    query = _scoped(query, InboxTask.point_code, InboxTask.town_code, point_code, town_code, town_codes,
+                    InboxTask.county_code, county_code)
     if roles is not None:
         query = query.where(InboxTask.candidate_role.in_(list(roles)))
     if assignee is not None:
@@ -131,10 +141,12 @@ def _matches(search: str):
 
 
 def find_cases(store: Store, search: str, *, point_code: str | None = None, town_code: str | None = None,
-               town_codes: Collection[str] | None = None, limit: int = 50) -> list[ProcessInstance]:
+               town_codes: Collection[str] | None = None, county_code: str | None = None,
+               limit: int = 50) -> list[ProcessInstance]:
     """Find cases by case number or applicant ID number, newest first, inside a scope."""
-    query = _scoped(select(ProcessInstance).where(_matches(search)).options(NO_STATE), ProcessInstance.point_code,
-                    ProcessInstance.town_code, point_code, town_code, town_codes)
+    c = ProcessInstance
+    query = _scoped(select(c).where(_matches(search)).options(NO_STATE), c.point_code, c.town_code, point_code,
+                    town_code, town_codes, c.county_code, county_code)
     with store.session() as s:
         return list(s.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit)))
 

@@ -94,6 +94,7 @@ class CaseContext:
 
     point_code: str | None = None
     town_code: str | None = None
+    county_code: str | None = None  # the town's county; for a case without a town, the county it is for
     item_code: str | None = None
     applicant_id_number: str | None = None
     applicant_name: str | None = None
@@ -175,7 +176,8 @@ class Engine:
             row = ProcessInstance(
                 request_key=request_key, version_id=version.id, process_id=process_id,
                 item_code=context.item_code, point_code=context.point_code, town_code=context.town_code,
-                applicant_id_number=context.applicant_id_number, applicant_name=context.applicant_name,
+                county_code=context.county_code, applicant_id_number=context.applicant_id_number,
+                applicant_name=context.applicant_name,
                 channel=context.channel, status="running", state="", accepted_at=now,
                 limit_days=version.limit_days, due_at=due.at if due else None,
                 due_provisional=due.provisional if due else False, created_by=actor,

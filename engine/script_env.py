@@ -25,6 +25,7 @@ CASE_CONTEXT_KEYS = (
     "item_code",
     "point_code",
     "town_code",
+    "county_code",
     "channel",
     "applicant_id_number",
     "applicant_name",

@@ -30,6 +30,8 @@ class AccountRequest(Base):
     requester_role: Mapped[str] = mapped_column(String(40))
     point_code: Mapped[str | None] = mapped_column(String(40), index=True)
     town_code: Mapped[str | None] = mapped_column(String(40), index=True)
+    # The case's county (as on process_instance): what keeps a county-level request (no town) in its county.
+    county_code: Mapped[str | None] = mapped_column(String(10), index=True)
     # pending (waiting for review), returned (to the requester), approved, withdrawn
     status: Mapped[str] = mapped_column(String(20), index=True)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime())

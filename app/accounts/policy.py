@@ -80,7 +80,7 @@ def review_problem(session: Session, reviewer: str | None, case_data: Mapping[st
 
 def may_see_request(user: object, row: AccountRequest) -> bool:
     """Tell whether the user may see a request: its point or town is in their scope, or they filed it."""
-    return can_see(user, row.point_code, row.town_code) or (
+    return can_see(user, row.point_code, row.town_code, row.county_code) or (
         _enabled(user) and getattr(user, "username", None) == row.requester)
 
 

@@ -13,6 +13,7 @@ from app.accounts.models import AccountRequest
 from app.auth.models import User
 from app.auth.policy import Scope
 from app.org.models import Point, Town
+from engine.queries import in_county
 
 COUNTY_UNIT = "沁水县人力资源和社会保障局"
 STATUS_LABELS = {"pending": "待审核", "returned": "已退回修改", "approved": "已同意并执行", "withdrawn": "已撤回"}
@@ -26,8 +27,8 @@ def list_requests(session: Session, scope: Scope, username: str, limit: int = 20
     elif scope.town_code is not None:
         query = query.where(or_(AccountRequest.town_code == scope.town_code, AccountRequest.requester == username))
     elif scope.towns is not None:
-        query = query.where(or_(AccountRequest.town_code.in_(sorted(scope.towns)),
-                                AccountRequest.requester == username))
+        query = query.where(or_(in_county(AccountRequest.town_code, AccountRequest.county_code, scope.towns,
+                                          scope.county_code), AccountRequest.requester == username))
     return list(session.scalars(query.order_by(AccountRequest.filed_at.desc(), AccountRequest.instance_id.desc())
                                 .limit(limit)))
 

@@ -21,6 +21,7 @@ from app.auth.passwords import PasswordRules, policy_problems
 from app.auth.services import set_password
 from app.auth.sessions import revoke_all
 from app.auth.throttle import forget_account
+from app.org.counties import placed, user_county
 from engine import audit
 from engine.clock import CHINA
 from engine.models import ProcessInstance
@@ -62,9 +63,11 @@ def file_request(engine: Engine, user: Any, raw: Mapping[str, Any], *, request_k
     with engine.store.session() as session:
         checked = check_request(session, filer, dict(raw), now, _today(now))
         data = _start_data(session, checked, filer)
-    context = CaseContext(point_code=checked.case_point, town_code=checked.case_town, channel="counter",
-                          applicant_name=data["target_name"],
-                          applicant_id_number=checked.request["person_id_number"] or None)
+        # A county-level request (no town) belongs to the filer's county.
+        context = placed(session, CaseContext(
+            point_code=checked.case_point, town_code=checked.case_town, channel="counter",
+            applicant_name=data["target_name"], applicant_id_number=checked.request["person_id_number"] or None),
+            user_county(session, user))
     return engine.start_case(PROCESS_ID, context, actor=filer.username, data=data, request_key=request_key)
 
 
@@ -74,7 +77,8 @@ def record_filing(session: Session, instance: ProcessInstance, data: Mapping[str
         instance_id=instance.id, request_no=instance.case_no, kind=data["request_kind"],
         account_role=data.get("account_role") or None, username=data["account_username"],
         person_name=data["target_name"], requester=data["requester"], requester_role=data["requester_role"],
-        point_code=instance.point_code, town_code=instance.town_code, status="pending", filed_at=now,
+        point_code=instance.point_code, town_code=instance.town_code, county_code=instance.county_code,
+        status="pending", filed_at=now,
         updated_at=now, rounds=1)
     session.add(row)
     session.flush()
@@ -139,11 +143,13 @@ def revise(session: Session, instance: ProcessInstance, data: Mapping[str, Any],
     shown = labels.display_data(session, checked.request, checked.point_code, checked.town_code, target_name)
     row.status, row.rounds, row.updated_at = "pending", row.rounds + 1, now
     row.username, row.account_role, row.person_name = checked.request["account_username"], checked.role, target_name
-    row.point_code, row.town_code = checked.case_point, checked.case_town
-    # The case follows the corrected request: who it concerns and which point's or town's staff see it.
+    # The case follows the corrected request: who it concerns and which point's or town's staff see it (a
+    # county-level one stays in the county it was filed in).
+    county = placed(session, CaseContext(town_code=checked.case_town), instance.county_code).county_code
+    row.point_code, row.town_code, row.county_code = checked.case_point, checked.case_town, county
     instance.applicant_name = target_name
     instance.applicant_id_number = checked.request["person_id_number"] or None
-    instance.point_code, instance.town_code = checked.case_point, checked.case_town
+    instance.point_code, instance.town_code, instance.county_code = checked.case_point, checked.case_town, county
     audit.record(session, at=now, actor=actor, action="account_request_resubmitted", instance_id=instance.id,
                  point_code=instance.point_code, round=row.rounds, note=data.get(prefix + "note") or "")
     return {"status": "resubmitted", "message": "", "request": {**checked.request, **shown}}

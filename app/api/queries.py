@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.employment.matching import candidate_postings, candidate_seekers
 from app.employment.models import JobPosting, JobSeeker
 from engine.models import AuditEvent, InboxTask, ProcessInstance
-from engine.queries import NO_STATE
+from engine.queries import NO_STATE, in_county
 
 
 def _count(session: Session, query) -> int:
@@ -20,7 +20,8 @@ def _count(session: Session, query) -> int:
 
 def inbox_page(session: Session, *, roles: Iterable[str], point_code: str | None, town_code: str | None,
                assignee: str | None, search: str | None, offset: int, limit: int,
-               town_codes: Iterable[str] | None = None) -> tuple[list[tuple[InboxTask, ProcessInstance]], int]:
+               town_codes: Iterable[str] | None = None, county_code: str | None = None
+               ) -> tuple[list[tuple[InboxTask, ProcessInstance]], int]:
     """Return one page of open tasks for these roles inside a scope (soonest due first) and the total."""
     query = (select(InboxTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == InboxTask.instance_id)
              .options(NO_STATE).where(InboxTask.candidate_role.in_(list(roles))))
@@ -28,8 +29,8 @@ def inbox_page(session: Session, *, roles: Iterable[str], point_code: str | None
         query = query.where(InboxTask.point_code == point_code)
     if town_code is not None:
         query = query.where(InboxTask.town_code == town_code)
-    if town_codes is not None:  # a county role: its county's towns
-        query = query.where(InboxTask.town_code.in_(sorted(town_codes)))
+    if town_codes is not None:  # a county role: its county's towns and its own town-less tasks
+        query = query.where(in_county(InboxTask.town_code, InboxTask.county_code, town_codes, county_code))
     if assignee is not None:
         query = query.where(InboxTask.assignee == assignee)
     if search:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import abort
 
 from app.auth.roles import ADMIN, role_level
+from engine.queries import in_county
 
 # A code no point or town carries: a user whose binding is missing sees nothing instead of everything.
 UNBOUND = "(unbound)"
@@ -31,22 +32,26 @@ class Scope:
         """Tell whether the scope is a whole county."""
         return self.point_code is None and self.town_code is None
 
-    def contains(self, point_code: str | None, town_code: str | None) -> bool:
-        """Tell whether a record at this point and town lies inside the scope."""
+    def contains(self, point_code: str | None, town_code: str | None, county_code: str | None = None) -> bool:
+        """Tell whether a record at this point and town (or, without a town, of this county) lies inside the scope."""
         if self.point_code is not None:
             return point_code == self.point_code
         if self.town_code is not None:
             return town_code == self.town_code
-        return self.towns is None or town_code in self.towns
+        if self.towns is None:
+            return True
+        if town_code is None:  # a county-level record: the county it belongs to
+            return county_code is not None and county_code == self.county_code
+        return town_code in self.towns
 
-    def narrow(self, query, point_column, town_column):
-        """Add this scope's conditions on a point and a town column to a SQL query."""
+    def narrow(self, query, point_column, town_column, county_column=None):
+        """Add this scope's conditions on a point, a town and (for records without a town) a county column."""
         if self.point_code is not None:
             return query.where(point_column == self.point_code)
         if self.town_code is not None:
             return query.where(town_column == self.town_code)
         if self.towns is not None:
-            return query.where(town_column.in_(sorted(self.towns)))
+            return query.where(in_county(town_column, county_column, self.towns, self.county_code))
         return query
 
 
@@ -75,24 +80,25 @@ def scope_of(user: object) -> Scope:
         county = county_of(user)
         if county is None:
             return NOWHERE
-        # With one county there is no boundary to keep, and county-level records (a county reviewer's own account
-        # request) carry no town; with several they stay hidden until they carry a county (fail closed).
+        # With one county there is no boundary to keep; with several, a county sees its towns' records and its own
+        # county-level ones (no town, its county_code), and a county-level record without a county stays hidden.
         return Scope(county_code=county) if is_sole_county(county) else Scope(county_code=county,
                                                                                towns=county_towns(county))
     return NOWHERE
 
 
-def can_see(user: object, point_code: str | None, town_code: str | None) -> bool:
-    """Tell whether the user may see a case or record held at this point and town."""
-    return scope_of(user).contains(point_code, town_code)
+def can_see(user: object, point_code: str | None, town_code: str | None, county_code: str | None = None) -> bool:
+    """Tell whether the user may see a case or record held at this point and town (without a town: of this county)."""
+    return scope_of(user).contains(point_code, town_code, county_code)
 
 
-def can_work(user: object, candidate_role: str, point_code: str | None, town_code: str | None) -> bool:
+def can_work(user: object, candidate_role: str, point_code: str | None, town_code: str | None,
+             county_code: str | None = None) -> bool:
     """Tell whether the user may work a task: their role is its candidate role and its point is in scope."""
     # Deliberately no superuser: an admin who could complete a clerk's task would break 首问负责制.
     if not _enabled(user) or getattr(user, "role", None) != candidate_role:
         return False
-    return can_see(user, point_code, town_code)
+    return can_see(user, point_code, town_code, county_code)
 
 
 def is_admin(user: object) -> bool:
@@ -101,14 +107,17 @@ def is_admin(user: object) -> bool:
 
 
 def scope_kwargs(user: object) -> dict:
-    """Return the point_code=/town_code=/town_codes= filters that keep a query (engine.queries) in scope."""
+    """Return the point_code=/town_code=/town_codes=+county_code= filters that keep a query (engine.queries) in scope.
+
+    A county's filters are its towns and, for records without a town, the county itself.
+    """
     scope = scope_of(user)
     if scope.point_code is not None:
         return {"point_code": scope.point_code}
     if scope.town_code is not None:
         return {"town_code": scope.town_code}
     if scope.towns is not None:
-        return {"town_codes": sorted(scope.towns)}
+        return {"town_codes": sorted(scope.towns), "county_code": scope.county_code}
     return {}
 
 

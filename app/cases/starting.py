@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.catalog import Item
+from app.org.counties import placed
 from app.social.eligibility import start_refusal
 from engine.clock import CHINA
 from engine.errors import EngineError
@@ -49,6 +50,7 @@ def start_item_case(
     with engine.store.session() as session:
         refusal = start_refusal(session, item.code, context.applicant_id_number or "",
                                 engine.clock().astimezone(CHINA).date())
+        context = placed(session, context)  # the point's town's county
     if refusal:
         raise StartRefused(refusal, f"item {item.code}: the county's records refuse {context.applicant_id_number}")
     start_data = {"required_materials": list(item.materials), "item_name": item.name, **(data or {})}

@@ -98,11 +98,13 @@ def _workable(task_id: str):
     except TaskStateError:
         # Done tasks in the user's scope say so on their case page; unknown or out-of-scope ids are not found.
         found = finished_task(_engine().store, task_id)
-        if found is None or not can_see(current_user, found.case.point_code, found.case.town_code):
+        if found is None or not can_see(current_user, found.case.point_code, found.case.town_code,
+                                        found.case.county_code):
             abort(404)
         flash(snapshots.finished_message(found), "error")
         abort(redirect(url_for("cases.case", instance_id=found.case.id)))
-    require(can_work(current_user, inbox_row.candidate_role, inbox_row.point_code, inbox_row.town_code))
+    require(can_work(current_user, inbox_row.candidate_role, inbox_row.point_code, inbox_row.town_code,
+                     inbox_row.county_code))
     require(may_work(current_user, inbox_row.bpmn_id, data))  # four eyes on account requests
     return inbox_row, case, data
 
@@ -159,7 +161,7 @@ def _case_file(row, data: dict, item, history=None) -> casefile.CaseFile:
 def _next_page(instance_id: int) -> str:
     """Go straight to the case's next task when this user may do it, else to the case page."""
     for task, _ in open_tasks(_engine().store, instance_id=instance_id):
-        if can_work(current_user, task.candidate_role, task.point_code, task.town_code) and \
+        if can_work(current_user, task.candidate_role, task.point_code, task.town_code, task.county_code) and \
                 task.assignee in (None, current_user.username):
             return url_for("cases.task", task_id=task.task_id)
     return url_for("cases.case", instance_id=instance_id)
@@ -216,7 +218,7 @@ def start(code: str):
 
 def _visible_case(instance_id: int):
     case = get_case(_engine().store, instance_id) or abort(404)
-    require(can_see(current_user, case.point_code, case.town_code))
+    require(can_see(current_user, case.point_code, case.town_code, case.county_code))
     return case
 
 
@@ -228,7 +230,7 @@ def case(instance_id: int):
     row = _visible_case(instance_id)
     now = engine.clock()
     tasks = [(t, deadline_mark(t.due_at, t.overdue, now, engine.due_soon_cutoff(now)),
-              can_work(current_user, t.candidate_role, t.point_code, t.town_code))
+              can_work(current_user, t.candidate_role, t.point_code, t.town_code, t.county_code))
              for t, _ in open_tasks(engine.store, instance_id=instance_id)]
     data, history, item = snapshots.case_data(engine, row), case_history(engine.store, row.id), \
         _catalog().get(row.item_code or "")

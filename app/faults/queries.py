@@ -215,7 +215,7 @@ def fault_tasks(session: Session, role: str, scope: Scope, desks: set[str] | Non
     """List open fault tasks offered to a role in scope, oldest level first; a backbone's narrowed to their desks."""
     query = (select(InboxTask, Fault).join(Fault, Fault.instance_id == InboxTask.instance_id)
              .where(InboxTask.candidate_role == role).order_by(Fault.level_started_at, InboxTask.id))
-    query = scope.narrow(query, InboxTask.point_code, InboxTask.town_code)
+    query = scope.narrow(query, InboxTask.point_code, InboxTask.town_code, InboxTask.county_code)
     rows = [(task, fault) for task, fault in session.execute(query)]
     if not desks:
         return rows

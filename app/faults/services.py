@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.faults import vocab
 from app.faults.models import Fault, FaultAttachment, FaultDesk, FaultEntry
 from app.faults.uploads import Upload, staged
+from app.org.counties import placed
 from engine.audit import last_completer
 from engine.models import ProcessInstance
 from engine.runtime import CaseContext, Engine
@@ -143,6 +144,7 @@ def file_problem(engine: Engine, *, username: str, point_code: str | None, town_
     """Start the problem's case with its accepted attachments; the ledger row is written in the same go."""
     # The inbox shows a case's applicant: here the business line and the reporter, so a backbone sees the line.
     applicant = f"{data['fault_line_label']}｜{data['reporter_name']}"[:80]
-    context = CaseContext(point_code=point_code, town_code=town_code, applicant_name=applicant)
+    with engine.store.session() as session:
+        context = placed(session, CaseContext(point_code=point_code, town_code=town_code, applicant_name=applicant))
     with staged(uploads):
         return engine.start_case(PROCESS_ID, context, actor=username, data=data, request_key=request_key)

@@ -201,7 +201,7 @@ def detail(fault_id: int):
         entries = queries.thread(session, fault.id)
         files = queries.attachments(session, fault.id)
         due = queries.level_due(engine.calendar.current(), fault)
-    tasks = [(t, can_work(current_user, t.candidate_role, t.point_code, t.town_code))
+    tasks = [(t, can_work(current_user, t.candidate_role, t.point_code, t.town_code, t.county_code))
              for t, _ in open_tasks(engine.store, instance_id=fault.instance_id)]
     towns, points = _places({fault.point_code})
     return render_template("faults/detail.html", fault=fault, entries=entries, files=files, tasks=tasks,

@@ -74,6 +74,8 @@ def schedule_inspection(engine: Engine, *, point_code: str, inspector: str, on: 
     today = engine.clock().astimezone(CHINA).date()
     with engine.store.session() as session:
         point, town, user = _check_schedule(session, point_code, inspector, on, today)
+    context = CaseContext(point_code=point.code, town_code=point.town_code, county_code=town.county_code,
+                          applicant_name=point.name)
     due = engine.calendar.current().close_of(on)
     data = {
         "point_kind": point.kind, "inspection_date": on.isoformat(), "inspection_due": china_iso(due),
@@ -82,7 +84,6 @@ def schedule_inspection(engine: Engine, *, point_code: str, inspector: str, on: 
         "inspection_schedule_text": f"{on.isoformat()} 由{user.display_name}验收",
         "inspection_history_text": "首次验收", "inspection_score_problem": "",
     }
-    context = CaseContext(point_code=point.code, town_code=point.town_code, applicant_name=point.name)
     case = engine.start_case(PROCESS_ID, context, actor=actor, data=data, request_key=request_key)
     with engine.store.session() as session:
         record = session.get(Inspection, case)

@@ -15,6 +15,7 @@ from app.kiosk import cardread, selfservice
 from app.kiosk.citizens import Citizen
 from app.kiosk.selfservice import Step
 from app.kiosk.services import Principal
+from app.org.counties import placed
 from engine.errors import NotFound
 from engine.forms import FormDefinition, FormResult, validate
 from engine.models import InboxTask, ProcessInstance
@@ -101,10 +102,11 @@ def request_help(engine: Engine, kiosk: Principal, citizen: Citizen | None, *, i
             ProcessInstance.applicant_id_number == id_number if id_number else
             ProcessInstance.applicant_id_number.is_(None))
         existing = session.scalar(query.order_by(ProcessInstance.id.desc()).limit(1))
+        context = placed(session, CaseContext(point_code=kiosk.point_code, town_code=kiosk.town_code, channel="kiosk",
+                                              applicant_id_number=id_number,
+                                              applicant_name=citizen.name if citizen else None))
     if existing is not None:
         return existing, False
-    context = CaseContext(point_code=kiosk.point_code, town_code=kiosk.town_code, channel="kiosk",
-                          applicant_id_number=id_number, applicant_name=citizen.name if citizen else None)
     data = {"help_kiosk_name": kiosk.kiosk_name, "help_item_name": item_name, "help_case_no": case_no,
             "help_id_masked": citizen.masked_id if citizen else ""}
     return engine.start_case(HELP_PROCESS, context, actor=kiosk.actor, data=data), True

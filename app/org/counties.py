@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import current_app, g, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.org.models import County, CountyMember, Town
+from engine.runtime import CaseContext
 
 
 def _store():
@@ -86,3 +89,29 @@ def is_sole_county(county_code: str) -> bool:
             return session.scalars(select(County.code).limit(2)).all() == [county_code]
 
     return _cached("sole", load)
+
+
+def town_county(session: Session, town_code: str) -> str | None:
+    """Return the county a town belongs to (None for a town the database does not know)."""
+    return session.scalar(select(Town.county_code).where(Town.code == town_code))
+
+
+def user_county(session: Session, user: object) -> str | None:
+    """Return the county a user starts cases for: their town's, or a county role's own (see member_county)."""
+    town = getattr(user, "town_code", None)
+    if town:
+        return town_county(session, town)
+    code = getattr(user, "county_code", None)
+    if code is not None:
+        return code
+    user_id = getattr(user, "id", None)
+    return member_county(session, user_id) if user_id is not None else None
+
+
+def placed(session: Session, context: CaseContext, county_code: str | None = None) -> CaseContext:
+    """Return the context with the case's county: its town's, else (a county-level case) the county it is for.
+
+    The county is what lets a county role see a case without a town (app.auth.policy.Scope.contains).
+    """
+    county = town_county(session, context.town_code) if context.town_code else None
+    return replace(context, county_code=county or county_code or context.county_code)

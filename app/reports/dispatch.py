@@ -96,11 +96,12 @@ def start_report(engine: Engine, kind: str, period: str, county_code: str, setti
                if keys[code] not in started and not (code is None and has_run)]
     for code, name in missing[:limit]:
         if code is None:
-            engine.start_case(PROCESS_ID, CaseContext(applicant_name=title), actor=ACTOR,
+            engine.start_case(PROCESS_ID, CaseContext(county_code=county.code, applicant_name=title), actor=ACTOR,
                               data=_data(kind, period, due, "county", (county.code, county.name)),
                               request_key=keys[None])
         else:
-            engine.start_case(PROCESS_ID, CaseContext(town_code=code, applicant_name=name), actor=ACTOR,
+            engine.start_case(PROCESS_ID, CaseContext(town_code=code, county_code=county.code, applicant_name=name),
+                              actor=ACTOR,
                               data=_data(kind, period, due, "town", (county.code, county.name), name),
                               request_key=keys[code])
     count = len(missing) if limit is None else min(limit, len(missing))

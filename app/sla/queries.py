@@ -13,7 +13,7 @@ from sqlalchemy import case, func, literal, or_, select, text
 
 from engine.clock import CHINA
 from engine.models import InboxTask, ProcessInstance
-from engine.queries import NO_STATE
+from engine.queries import NO_STATE, in_county
 from engine.store import Store
 
 MARKS = ("overdue", "today", "soon")
@@ -38,8 +38,9 @@ def _scoped(query, scope: dict, filters: SlaFilters, place=ProcessInstance):
         query = query.where(place.point_code == point)
     if town:
         query = query.where(place.town_code == town)
-    if scope.get("town_codes") is not None:  # a county role: its county's towns only
-        query = query.where(place.town_code.in_(scope["town_codes"]))
+    if scope.get("town_codes") is not None:  # a county role: its county's towns and its own town-less cases
+        query = query.where(in_county(place.town_code, place.county_code, scope["town_codes"],
+                                      scope.get("county_code")))
     if filters.item:
         query = query.where(ProcessInstance.item_code == filters.item)
     if filters.process:

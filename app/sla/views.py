@@ -98,7 +98,7 @@ def retry(instance_id: int):
     """Run a parked case's failed step again after its cause was fixed."""
     require(current_user.role in RETRY_ROLES)
     case = get_case(_engine().store, instance_id)
-    require(case is not None and can_see(current_user, case.point_code, case.town_code))
+    require(case is not None and can_see(current_user, case.point_code, case.town_code, case.county_code))
     if _engine().retry(instance_id, current_user.username):
         flash(f"案件 {case.case_no} 已重新运行。", "info")
     else:

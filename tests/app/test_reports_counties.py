@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.accounts.milestones import set_milestone
 from app.auth.models import User
 from app.auth.passwords import hash_password
+from app.auth.policy import inbox_kwargs
 from app.auth.seed import DEMO_PASSWORD
 from app.auth.services import create_user
 from app.org.counties import bind_member
@@ -24,8 +25,9 @@ from app.reports.snapshots import ReportSnapshot
 from app.reports.vocab import REPORT_KINDS
 from engine.errors import TaskStateError
 from engine.models import ProcessInstance
-from tests.factories import do
-from tests.web import logged_in, post
+from engine.queries import open_tasks, overview
+from tests.factories import do, task_of
+from tests.web import logged_in, post, token
 
 QINSHUI, YANGCHENG = HOME_COUNTY[0], "140522"
 YC_TOWNS = (("FC", "凤城镇"), ("BL", "北留镇"))
@@ -202,9 +204,63 @@ def test_one_countys_report_case_stays_out_of_the_other_countys_inbox_and_pages(
     other = logged_in(two, "yc_supervisor")
     assert f"/cases/{qs}\"" not in other.get("/inbox").get_data(as_text=True)
     assert other.get(f"/cases/{qs}").status_code == 403
+    assert other.get(f"/tasks/{task_of(engine, qs, 'report_submit').task_id}").status_code == 403
     home = logged_in(two, "supervisor1")
     assert f"/cases/{yc}\"" not in home.get("/inbox").get_data(as_text=True)
     assert home.get(f"/cases/{yc}").status_code == 403
+    assert home.get(f"/tasks/{task_of(engine, yc, 'report_submit').task_id}").status_code == 403
+
+
+def test_the_county_case_carries_its_county_and_only_its_countys_supervisor_works_it(two, engine, store):
+    start_all(engine)
+    yc = case_of(store, f"report:town_summary:2026-11:county:{YANGCHENG}")
+    qs = case_of(store, "report:town_summary:2026-11")
+    task = task_of(engine, yc, "report_submit")
+    with store.session() as s:
+        assert (s.get(ProcessInstance, yc).county_code, s.get(ProcessInstance, qs).county_code) == (YANGCHENG,
+                                                                                                   QINSHUI)
+    assert (task.town_code, task.county_code) == (None, YANGCHENG)
+    for code, _ in YC_TOWNS:
+        do(engine, case_of(store, f"report:town_summary:2026-11:{code}"), "report_confirm", CONFIRM,
+           actor=f"staff-{code}")
+    own, other = logged_in(two, "yc_supervisor"), logged_in(two, "supervisor1")
+    inbox = own.get("/inbox").get_data(as_text=True)
+    assert f"/tasks/{task.task_id}\"" in inbox and f"/cases/{qs}\"" not in inbox
+    assert f"/tasks/{task.task_id}\"" not in other.get("/inbox").get_data(as_text=True)
+    # The reports index links its 待报送 to the county's own case, and the link opens for the county's people.
+    index = own.get("/reports?period=2026-11").get_data(as_text=True)
+    assert f'<a href="/cases/{yc}">待报送</a>' in index
+    assert own.get(f"/cases/{yc}").status_code == 200
+    assert other.get(f"/cases/{yc}").status_code == 403
+    refused = other.post(f"/tasks/{task.task_id}", data={**SUBMIT, "csrf_token": token(other, "/inbox")})
+    assert refused.status_code == 403
+    path = f"/tasks/{task.task_id}"
+    assert own.get(path).status_code == 200
+    done = own.post(path, data={**SUBMIT, "csrf_token": token(own, path)})
+    assert done.status_code == 302
+    with store.session() as s:
+        run = s.scalar(select(ReportRun).where(ReportRun.kind == "town_summary", ReportRun.county_code == YANGCHENG))
+        assert run.submitted_by == "yc_supervisor"
+    assert "已报送（yc_supervisor" in own.get("/reports?period=2026-11").get_data(as_text=True)
+
+
+def test_engine_queries_in_a_county_scope_hold_its_town_less_cases_and_not_the_others(two, engine, store, clock):
+    start_all(engine)
+    own = {QINSHUI: case_of(store, "report:funds:2026-11"),
+           YANGCHENG: case_of(store, f"report:funds:2026-11:county:{YANGCHENG}")}
+    with store.session() as s:
+        users = {QINSHUI: s.scalar(select(User).where(User.username == "supervisor1")),
+                 YANGCHENG: s.scalar(select(User).where(User.username == "yc_supervisor"))}
+    for county, other in ((QINSHUI, YANGCHENG), (YANGCHENG, QINSHUI)):
+        with two.app_context():
+            kwargs = inbox_kwargs(users[county])
+        assert kwargs["county_code"] == county and ("FC" in kwargs["town_codes"]) == (county == YANGCHENG)
+        cases = {c.id for _, c in open_tasks(store, **kwargs)}
+        assert own[county] in cases and own[other] not in cases
+        scope = {k: v for k, v in kwargs.items() if k != "roles"}
+        running = overview(store, clock(), **scope).running
+        towns = 12 if county == QINSHUI else 2
+        assert running == 4 * (1 + towns)  # four reports a month: the county case and one per town
 
 
 def test_ledger_and_milestone_changes_stop_at_the_county_border(two, store):

@@ -52,6 +52,6 @@ def visible_case(case_id: int) -> ProcessInstance:
     if caller.is_kiosk:
         if not owns(row, citizen()):
             raise ApiError(403, "case_forbidden", "只能查看本人的办件。")
-    elif not can_see(caller.user, row.point_code, row.town_code):
+    elif not can_see(caller.user, row.point_code, row.town_code, row.county_code):
         raise ApiError(403, "case_forbidden", "该案件不在您的工作范围内。")
     return row

@@ -23,6 +23,7 @@ def list_inbox():
     with engine().store.session() as session:
         rows, total = inbox_page(session, roles=kwargs["roles"], point_code=kwargs.get("point_code"),
                                  town_code=kwargs.get("town_code"), town_codes=kwargs.get("town_codes"),
+                                 county_code=kwargs.get("county_code"),
                                  assignee=user.username if args["mine"] else None,
                                  search=args.get("q"), offset=start, limit=limit)
     return InboxPage().dump(envelope([presenters.inbox_task(t, c) for t, c in rows], total, args))

@@ -30,7 +30,7 @@ def _workable(task_id: str):
     if caller.is_kiosk:
         if not flow.owns(row, citizen()) or not selfservice.citizen_fills(row, inbox):
             raise ApiError(403, "task_forbidden", "自助机只能办理本人案件中由群众填写的步骤。")
-    elif not can_work(caller.user, inbox.candidate_role, inbox.point_code, inbox.town_code):
+    elif not can_work(caller.user, inbox.candidate_role, inbox.point_code, inbox.town_code, inbox.county_code):
         raise ApiError(403, "task_forbidden", "您的角色或范围不能办理该任务。")
     elif refusal := work_refusal(caller.user, inbox.bpmn_id, data):  # the task pages' four-eyes rule
         raise ApiError(403, "four_eyes", refusal)
