@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.province.models import ProvinceOutbox
+from app.province.models import ProvinceCallbackNonce, ProvinceOutbox
 from app.province.settings import ProvinceSettings
 from app.province.signing import signed_headers
 from engine.models import AuditEvent
@@ -123,3 +123,21 @@ def test_signed_callback_delivers_once_and_refuses_replays_and_bad_signatures(we
     unknown, unknown_headers = signed({**result, "idempotency_key": "nope"}, clock())
     response = client.post("/api/province/results", data=unknown, headers=unknown_headers)
     assert response.status_code == 422 and "不存在" in response.json["message"]
+
+
+def test_callback_nonces_are_forgotten_once_no_replay_could_verify(web, engine, store, clock):
+    approved_claim(engine)
+    (row,) = outbox_rows(store)
+    client = web.test_client()
+    skew = web.extensions["cuncun.province"].max_clock_skew_seconds
+    result = {"idempotency_key": row.idempotency_key, "status": "approved", "note": "准予"}
+    data, headers = signed(result, clock())
+    assert client.post("/api/province/results", data=data, headers=headers).status_code == 200
+    clock.advance(seconds=skew - 1)  # the signature still verifies: only the kept nonce refuses the replay
+    assert client.post("/api/province/results", data=data, headers=headers).status_code == 409
+    clock.advance(seconds=skew + 2)  # past twice the skew: a later callback forgets the first nonce
+    data2, headers2 = signed(result, clock())
+    assert client.post("/api/province/results", data=data2, headers=headers2).json["result"] == "already_delivered"
+    with store.session() as s:
+        assert s.scalars(select(ProvinceCallbackNonce.received_at)).all() == [clock()]
+    assert client.post("/api/province/results", data=data, headers=headers).status_code == 401  # too old to verify
