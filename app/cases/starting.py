@@ -7,7 +7,7 @@ from typing import Any
 
 from app.catalog import Item
 from app.org.counties import placed
-from app.social.eligibility import start_refusal
+from app.social.record_rules import start_refusal
 from engine.clock import CHINA
 from engine.errors import EngineError
 from engine.runtime import CaseContext, Engine
