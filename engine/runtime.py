@@ -43,6 +43,7 @@ SYSTEM = "system"
 # Built once: the hot paths run them on the session's connection, which costs a fraction of the ORM path.
 _OPEN_TASK = select(InboxTask.instance_id, InboxTask.assignee, InboxTask.point_code).where(
     InboxTask.task_id == bindparam("task_id"))
+_HOLDER = select(InboxTask.assignee).where(InboxTask.task_id == bindparam("task_id")).with_for_update()
 
 
 def _request_case(session: Session, key: str) -> int | None:
@@ -358,6 +359,11 @@ class Engine:
             task = workflow.get_task_from_id(UUID(task_id))
             if task is None or task.state != TaskState.READY or not task.task_spec.manual:
                 raise TaskStateError("该任务已办结或不存在，请刷新。", f"task {task_id} not ready")
+            # Ask again under a row lock: a claim committed since `locate` read the inbox wins, and a claim still
+            # in flight waits for this completion and then finds the task gone (claims do not lock the case).
+            holder = session.connection().execute(_HOLDER, {"task_id": task_id}).scalar_one_or_none()
+            if holder not in (None, actor):
+                raise TaskStateError(f"该任务已由 {holder} 认领。", f"task {task_id} claimed by {holder} meanwhile")
             data = dict(submitted)
             form = self.forms.get(task.task_spec.bpmn_id) if self.forms else None
             if form is not None:

@@ -401,3 +401,27 @@ def test_a_real_serialization_failure_through_the_api_answers_409_not_500(engine
     assert response.status_code == 409, response.get_json()
     assert response.get_json()["code"] == "task_state"
     assert trail(postgres, task_id, "complete_task") == ["clerk2"]
+
+
+def test_a_claim_committed_while_a_completion_waits_for_the_case_lock_wins(engine, postgres, clock):
+    case = start_item11(engine)
+    task_id = open_task(postgres, case)
+    ours = Engine(Store(postgres.url), clock=clock, forms=FormRegistry(FORMS, reserved=RESERVED_NAMES),
+                  services=service_registry())
+    claimed: list[bool] = []
+
+    # Our completion has read the task's inbox row (unclaimed); before it locks the case, clerk2 claims the task.
+    @event.listens_for(ours.store.engine, "before_cursor_execute")
+    def _between(conn, cursor, statement, params, context, executemany) -> None:
+        if not claimed and "FOR UPDATE" in statement:
+            claimed.append(True)
+            engine.claim(task_id, "clerk2")
+
+    try:
+        with pytest.raises(TaskStateError) as err:
+            ours.complete(task_id, "clerk1", ACCEPT)
+    finally:
+        ours.store.dispose()
+    assert claimed and err.value.message == "该任务已由 clerk2 认领。"
+    assert trail(postgres, task_id, "claim") == ["clerk2"] and trail(postgres, task_id, "complete_task") == []
+    assert open_task(postgres, case) == task_id
