@@ -28,6 +28,16 @@ def _overview(county: str, form: dict | None = None, error: str | None = None, s
     return render_template("org/admin.html", county=row, towns=towns, form=form or {}, error=error), status
 
 
+def _save(change):
+    """Run one organisation change in a write transaction: return (its result, None), or (None, the refusal)."""
+    engine = _engine()
+    try:
+        with engine.store.session(write=True) as session:
+            return change(session, dict(actor=current_user.username, at=engine.clock())), None
+    except services.OrgError as exc:
+        return None, str(exc)
+
+
 @bp.get("/org")
 @login_required
 def admin():
@@ -39,14 +49,16 @@ def admin():
 @login_required
 def add_town():
     """Add a town to the admin's county."""
-    county, engine = _admin_county(), _engine()
-    try:
-        with engine.store.session(write=True) as session:
-            town = services.add_town(session, county, request.form.get("code", ""), request.form.get("name", ""),
-                                     actor=current_user.username, at=engine.clock())
-            code, name = town.code, town.name
-    except services.OrgError as exc:
-        return _overview(county, request.form, str(exc), 422)
+    county = _admin_county()
+
+    def add(session, who) -> tuple[str, str]:
+        town = services.add_town(session, county, request.form.get("code", ""), request.form.get("name", ""), **who)
+        return town.code, town.name
+
+    added, error = _save(add)
+    if error:
+        return _overview(county, request.form, error, 422)
+    code, name = added
     flash(f"已新增乡镇“{name}”（{code}）。", "info")
     return redirect(url_for("org.admin"))
 
@@ -60,12 +72,10 @@ def rename_town(code: str):
         town = queries.town_in_county(session, code, county) or abort(404)
     error, status = None, 200
     if request.method == "POST":
-        try:
-            with engine.store.session(write=True) as session:
-                services.rename_town(session, code, request.form.get("name", ""), actor=current_user.username,
-                                     at=engine.clock(), county_code=county)
-        except services.OrgError as exc:
-            error, status = str(exc), 422
+        _, error = _save(lambda session, who: services.rename_town(session, code, request.form.get("name", ""),
+                                                                  county_code=county, **who))
+        if error:
+            status = 422
         else:
             flash(f"乡镇 {code} 已更名为“{' '.join(request.form.get('name', '').split())}”。", "info")
             return redirect(url_for("org.admin"))
@@ -82,16 +92,18 @@ def add_point():
                                                           "area": "village", "kind": "basic"}
     error, status = None, 200
     if request.method == "POST":
+        def add(session, who) -> tuple[str, str, str]:
+            point = services.add_point(session, request.form, county_code=county, **who)
+            return point.code, point.name, point.town_code
+
         try:
-            with engine.store.session(write=True) as session:
-                point = services.add_point(session, request.form, actor=current_user.username, at=engine.clock(),
-                                           county_code=county)
-                code, name, town = point.code, point.name, point.town_code
+            added, error = _save(add)
         except LookupError:
             abort(404)
-        except services.OrgError as exc:
-            error, status = str(exc), 422
+        if error:
+            status = 422
         else:
+            code, name, town = added
             flash(f"已新增网点“{name}”（{code}），自今日起计入报表。", "info")
             return redirect(url_for("org.points", town=town))
     with engine.store.session() as session:
@@ -111,12 +123,10 @@ def close_point(code: str):
     point, town = found
     error, status = None, 200
     if request.method == "POST":
-        try:
-            with engine.store.session(write=True) as session:
-                services.close_point(session, code, request.form.get("reason", ""), actor=current_user.username,
-                                     at=engine.clock(), county_code=county)
-        except services.OrgError as exc:
-            error, status = str(exc), 422
+        _, error = _save(lambda session, who: services.close_point(session, code, request.form.get("reason", ""),
+                                                                  county_code=county, **who))
+        if error:
+            status = 422
         else:
             flash(f"网点“{point.name}”（{code}）已停用，此后的报表不再计入。", "info")
             return redirect(url_for("org.points", town=town.code))
@@ -132,12 +142,10 @@ def accounts():
     error, status = None, 200
     if request.method == "POST":
         username = request.form.get("username", "")
-        try:
-            with engine.store.session(write=True) as session:
-                services.bind_county(session, username, county, actor=current_user.username, at=engine.clock(),
-                                     own_county=county)
-        except services.OrgError as exc:
-            error, status = str(exc), 422
+        _, error = _save(lambda session, who: services.bind_county(session, username, county, own_county=county,
+                                                                  **who))
+        if error:
+            status = 422
         else:
             flash(f"{username.strip()} 已绑定到本县。", "info")
             return redirect(url_for("org.accounts"))
