@@ -9,11 +9,6 @@ from app.org.models import County, Town
 from app.reports.models import ReportConfirmation, ReportRun
 
 
-def county_of_town(session: Session, town_code: str) -> str | None:
-    """Return the county of a town, or None when there is no such town."""
-    return session.scalar(select(Town.county_code).where(Town.code == town_code))
-
-
 def county_name(session: Session, county_code: str) -> str:
     """Return a county's name ("" when unknown)."""
     return session.scalar(select(County.name).where(County.code == county_code)) or ""

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from app.auth.policy import UNBOUND, require, scope_of
 from app.downloads import attachment
+from app.org.counties import town_county
 from app.org.profiles import PROFILE_FIELDS
 from app.org.queries import list_towns
 from app.reports import queries, snapshots, tables, xlsx
@@ -58,7 +59,7 @@ def _county() -> str:
         county = scope.county_code
         if county is None and scope.town_code is not None:
             with _engine().store.session() as session:
-                county = queries.county_of_town(session, scope.town_code)
+                county = town_county(session, scope.town_code)
         g.reports_county = county or UNBOUND  # no county: every query below matches nothing
     return g.reports_county
 
@@ -73,16 +74,16 @@ def _town() -> str | None:
 
     A filter naming a town outside the user's county is answered 404, as for a town that does not exist.
     """
-    scope = scope_of(current_user)
-    if scope.town_code is not None:
-        return scope.town_code
-    town = request.args.get("town", "").strip() or None
-    if town is not None:
-        with _engine().store.session() as session:
-            county = queries.county_of_town(session, town)
-        if county is None or county != _county() or not scope.contains(None, town):
-            abort(404)
-    return town
+    if "reports_town" not in g:  # asked several times a request: check the filter once
+        scope = scope_of(current_user)
+        town = scope.town_code or (request.args.get("town", "").strip() or None)
+        if town is not None and scope.town_code is None:
+            with _engine().store.session() as session:
+                county = town_county(session, town)
+            if county is None or county != _county() or not scope.contains(None, town):
+                abort(404)
+        g.reports_town = town
+    return g.reports_town
 
 
 def _period() -> str:
